@@ -1,0 +1,87 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+year_validators = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def year_in_range(field):
+    """A condition for CheckConstraint: the year field is empty or within 2000–2100."""
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(
+        **{f"{field}__gte": FIRST_YEAR, f"{field}__lte": LAST_YEAR}
+    )
+
+
+class Side(models.TextChoices):
+    EAST = "east", _("东部")
+    WEST = "west", _("西部")
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Publication.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """A record the public sees only once a publisher has published it."""
+
+    status = models.CharField(
+        _("发布状态"),
+        max_length=16,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        help_text=_("只有“已发布”的记录对公众可见。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Publication.PUBLISHED
+
+
+class Cited(models.Model):
+    """A record that says which source it comes from, and quotes the sentence."""
+
+    source = models.ForeignKey(
+        "cooperation.Source",
+        verbose_name=_("来源"),
+        on_delete=models.PROTECT,
+    )
+    quote = models.TextField(_("原文引用"), blank=True, help_text=_("来源中支持此记录的原句。"))
+    source_note = models.TextField(
+        _("引用说明"),
+        blank=True,
+        help_text=_("来源表述有歧义时，说明采用的理解。"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class OptionallyCited(Cited):
+    """Reference data (places, bodies, people) may be entered before a source is at hand."""
+
+    source = models.ForeignKey(
+        "cooperation.Source",
+        verbose_name=_("来源"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True

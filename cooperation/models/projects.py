@@ -1,0 +1,311 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import Cited, Publishable, PublishableQuerySet, year_in_range, year_validators
+from .pairings import Pairing
+from .places import Organization, Region
+
+
+class ProjectQuerySet(PublishableQuerySet):
+    def in_region(self, region):
+        """Projects located in the region or anywhere below it."""
+        return self.filter(locations__in=Region.objects.within(region)).distinct()
+
+
+class Project(Publishable, Cited):
+    """A funded piece of work: a factory, a workshop, a tourism belt, a training programme."""
+
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", _("产业协作")
+        WORKSHOP = "workshop", _("帮扶车间")
+        LABOUR = "labour", _("劳务协作")
+        CONSUMPTION = "consumption", _("消费帮扶")
+        TALENT = "talent", _("人才交流")
+        EDUCATION = "education", _("教育帮扶")
+        HEALTH = "health", _("医疗帮扶")
+        RURAL = "rural", _("乡村建设与旅游")
+        INVESTMENT = "investment", _("招商引资")
+
+    class WorkStatus(models.TextChoices):
+        PLANNED = "planned", _("计划中")
+        UNDER_WAY = "under_way", _("实施中")
+        IN_OPERATION = "in_operation", _("已投产运营")
+        COMPLETED = "completed", _("已完成")
+
+    title = models.CharField(_("项目名称"), max_length=200)
+    slug = models.SlugField(_("网址标识"), max_length=100, unique=True, allow_unicode=True)
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="projects"
+    )
+    locations = models.ManyToManyField(
+        Region,
+        verbose_name=_("地点"),
+        through="ProjectLocation",
+        related_name="projects",
+        blank=True,
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("参与单位"),
+        through="ProjectOrganization",
+        related_name="projects",
+        blank=True,
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("开始年份"), null=True, blank=True, validators=year_validators
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("结束年份"), null=True, blank=True, validators=year_validators
+    )
+    work_status = models.CharField(
+        _("实施状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.UNDER_WAY
+    )
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    description = models.TextField(_("详细说明"), blank=True)
+    funds = models.DecimalField(
+        _("帮扶资金（元）"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("由本项目“帮扶资金”类实际数据汇总，自动计算。"),
+    )
+    funds_qualifier = models.CharField(_("资金限定"), max_length=16, blank=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("协作项目")
+        verbose_name_plural = _("协作项目")
+        ordering = ["-start_year", "title"]
+        permissions = [("publish_project", _("可以发布协作项目"))]
+        constraints = [
+            models.CheckConstraint(
+                name="project_start_year_in_range",
+                condition=year_in_range("start_year"),
+                violation_error_message=_("年份须在2000至2100之间。"),
+            ),
+            models.CheckConstraint(
+                name="project_end_year_in_range",
+                condition=year_in_range("end_year"),
+                violation_error_message=_("年份须在2000至2100之间。"),
+            ),
+            models.CheckConstraint(
+                name="project_ends_after_it_starts",
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                violation_error_message=_("结束年份不能早于开始年份。"),
+            ),
+            models.CheckConstraint(
+                name="project_funds_non_negative",
+                condition=models.Q(funds__isnull=True) | models.Q(funds__gte=0),
+            ),
+        ]
+        indexes = [
+            # Public project list filtered by category, newest first.
+            models.Index(
+                fields=["status", "category", "-start_year"], name="project_status_category_idx"
+            ),
+            # Public project list filtered by year.
+            models.Index(fields=["status", "start_year"], name="project_status_year_idx"),
+            # Public project list sorted by amount of funds.
+            models.Index(fields=["status", "funds"], name="project_status_funds_idx"),
+            # Projects of one pairing (pairing pages, roll-ups).
+            models.Index(fields=["pairing", "status"], name="project_pairing_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:project-detail", kwargs={"slug": self.slug})
+
+    @property
+    def years(self):
+        if self.start_year and self.end_year and self.end_year != self.start_year:
+            return f"{self.start_year}–{self.end_year}"
+        return str(self.start_year or self.end_year or "")
+
+    def update_funds(self):
+        """Recompute the cached funds from this project's actual assistance-fund figures."""
+        from .figures import Figure, combine_qualifiers
+
+        rows = list(
+            Figure.objects.filter(
+                project=self, measure=Figure.Measure.ASSISTANCE_FUNDS, kind=Figure.Kind.ACTUAL
+            ).values_list("value", "qualifier")
+        )
+        self.funds = sum((value for value, _q in rows), start=None) if rows else None
+        self.funds_qualifier = combine_qualifiers(q for _v, q in rows) if rows else ""
+        Project.objects.filter(pk=self.pk).update(
+            funds=self.funds, funds_qualifier=self.funds_qualifier
+        )
+
+
+class ProjectLocation(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="project_locations"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="project_locations"
+    )
+
+    class Meta:
+        verbose_name = _("项目地点")
+        verbose_name_plural = _("项目地点")
+        ordering = ["project", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "region"], name="project_location_unique"),
+        ]
+        indexes = [
+            # Projects in a region: region first, then the project.
+            models.Index(fields=["region", "project"], name="project_location_region_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} @ {self.region}"
+
+
+class ProjectOrganization(models.Model):
+    class Role(models.TextChoices):
+        FUNDER = "funder", _("出资方")
+        IMPLEMENTER = "implementer", _("实施方")
+        OPERATOR = "operator", _("运营方")
+        BUYER = "buyer", _("采购方")
+        PARTNER = "partner", _("合作方")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="roles"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="roles"
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("参与单位")
+        verbose_name_plural = _("参与单位")
+        ordering = ["project", "role", "organization"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization", "role"], name="project_organization_unique_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}（{self.get_role_display()}）"
+
+
+class Beneficiary(Publishable, Cited):
+    """Who or what benefits: a village, school, hospital, relocation site or group of people."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("村（社区）")
+        SCHOOL = "school", _("学校")
+        HOSPITAL = "hospital", _("医院")
+        RELOCATION_SITE = "relocation_site", _("易地扶贫搬迁安置区")
+        ENTERPRISE = "enterprise", _("企业")
+        TOWN = "town", _("乡镇")
+        LABOURERS = "labourers", _("农村劳动力")
+        STUDENTS = "students", _("学生")
+        MEDICAL_STAFF = "medical_staff", _("医务人员")
+        TEACHERS = "teachers", _("教师")
+        CADRES = "cadres", _("干部与人才")
+
+    GROUP_KINDS = {Kind.LABOURERS, Kind.STUDENTS, Kind.MEDICAL_STAFF, Kind.TEACHERS, Kind.CADRES}
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("对应单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+        help_text=_("受益对象本身是某单位（如医院、学校）时填写。"),
+    )
+    description = models.TextField(_("说明"), blank=True)
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("项目"), through="Benefit", related_name="beneficiaries", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("受益对象")
+        verbose_name_plural = _("受益对象")
+        ordering = ["name"]
+        permissions = [("publish_beneficiary", _("可以发布受益对象"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "region"],
+                name="beneficiary_unique_name_in_region",
+                violation_error_message=_("该区域已有同名受益对象。"),
+            ),
+        ]
+        indexes = [
+            # Public beneficiary list filtered by kind.
+            models.Index(fields=["status", "kind"], name="beneficiary_status_kind_idx"),
+            # Beneficiaries in a region.
+            models.Index(fields=["region", "status"], name="beneficiary_region_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:beneficiary-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_group(self):
+        return self.kind in self.GROUP_KINDS
+
+
+class Benefit(Cited):
+    """How one beneficiary benefits from one project, with its own figures."""
+
+    class Kind(models.TextChoices):
+        JOBS = "jobs", _("就业")
+        TRAINING = "training", _("培训")
+        FUNDS = "funds", _("资金")
+        SALES = "sales", _("销售")
+        SERVICES = "services", _("服务与设施")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="benefits"
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary, verbose_name=_("受益对象"), on_delete=models.PROTECT, related_name="benefits"
+    )
+    kind = models.CharField(_("受益方式"), max_length=16, choices=Kind.choices)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("受益关系")
+        verbose_name_plural = _("受益关系")
+        ordering = ["project", "beneficiary"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "beneficiary"],
+                name="benefit_unique_project_beneficiary",
+                violation_error_message=_("该项目已关联此受益对象。"),
+            ),
+        ]
+        indexes = [
+            # Projects that benefit one beneficiary (beneficiary pages).
+            models.Index(fields=["beneficiary", "project"], name="benefit_beneficiary_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary} ← {self.project}（{self.get_kind_display()}）"

@@ -1,0 +1,25 @@
+from django import template
+
+from cooperation import formatting
+from cooperation.models import Qualifier
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value, qualifier=Qualifier.EXACT):
+    """{{ project.funds|yuan:project.funds_qualifier }} → 305.65万元"""
+    if value is None or value == "":
+        return ""
+    return formatting.yuan(value, qualifier or Qualifier.EXACT)
+
+
+@register.filter
+def figure(figure):
+    """{{ figure|figure }} → 2750多万元"""
+    return formatting.figure_text(figure)
+
+
+@register.filter
+def percent(value):
+    return formatting.percent_text(value)
