@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -139,7 +141,7 @@ class Project(Publishable, Cited):
                 project=self, measure=Figure.Measure.ASSISTANCE_FUNDS, kind=Figure.Kind.ACTUAL
             ).values_list("value", "qualifier")
         )
-        self.funds = sum((value for value, _q in rows), start=None) if rows else None
+        self.funds = sum((value for value, _q in rows), Decimal(0)) if rows else None
         self.funds_qualifier = combine_qualifiers(q for _v, q in rows) if rows else ""
         Project.objects.filter(pk=self.pk).update(
             funds=self.funds, funds_qualifier=self.funds_qualifier

@@ -1,0 +1,142 @@
+"""Small, explicit test data. Each function makes one record; keyword arguments override."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from cooperation.models import (
+    Beneficiary,
+    Benefit,
+    Event,
+    Figure,
+    Indicator,
+    Organization,
+    Pairing,
+    Person,
+    Project,
+    ProjectLocation,
+    ProjectOrganization,
+    Publication,
+    Region,
+    Side,
+    Source,
+)
+
+_sequence = itertools.count(1)
+
+
+def unique(prefix):
+    return f"{prefix}{next(_sequence)}"
+
+
+def make_source(**fields):
+    fields.setdefault("slug", unique("source-"))
+    fields.setdefault("title", "广东南沙与贵州紫云携手开启新征程")
+    fields.setdefault("publisher", "中国乡村振兴网")
+    fields.setdefault("author", "罗建国")
+    fields.setdefault("published_on", datetime.date(2023, 10, 26))
+    return Source.objects.create(**fields)
+
+
+def make_region(name=None, level=Region.Level.PROVINCE, parent=None, side=Side.EAST, **fields):
+    return Region.objects.create(
+        name=name or unique("区域"), level=level, parent=parent, side=side, **fields
+    )
+
+
+def make_organization(name=None, kind=Organization.Kind.ENTERPRISE, region=None, **fields):
+    return Organization.objects.create(
+        name=name or unique("单位"), kind=kind, region=region, **fields
+    )
+
+
+def make_person(name=None, post="挂职副县长", **fields):
+    fields.setdefault("is_public_figure", True)
+    return Person.objects.create(name=name or unique("人员"), post=post, **fields)
+
+
+def make_pairing(east_region, west_region, source, level=Pairing.Level.COUNTY, **fields):
+    fields.setdefault("status", Publication.PUBLISHED)
+    fields.setdefault("start_year", 2021)
+    return Pairing.objects.create(
+        level=level, east_region=east_region, west_region=west_region, source=source, **fields
+    )
+
+
+def make_project(pairing, source, title=None, locations=(), funds=None, **fields):
+    """A project; `funds` (元) adds an actual assistance-funds figure."""
+    fields.setdefault("status", Publication.PUBLISHED)
+    fields.setdefault("category", Project.Category.INDUSTRY)
+    fields.setdefault("start_year", 2023)
+    title = title or unique("协作项目")
+    fields.setdefault("slug", unique("project-"))
+    project = Project.objects.create(title=title, pairing=pairing, source=source, **fields)
+    for region in locations:
+        ProjectLocation.objects.create(project=project, region=region)
+    if funds is not None:
+        make_figure(project=project, source=source, value=funds)
+        project.refresh_from_db()
+    return project
+
+
+def make_role(project, organization, role=ProjectOrganization.Role.FUNDER):
+    return ProjectOrganization.objects.create(project=project, organization=organization, role=role)
+
+
+def make_figure(source, value, **fields):
+    """A figure; by default actual assistance funds in 元, owned by the given owner field."""
+    fields.setdefault("measure", Figure.Measure.ASSISTANCE_FUNDS)
+    fields.setdefault("label", "帮扶资金")
+    fields.setdefault("unit", Figure.Unit.YUAN)
+    fields.setdefault("year", 2023)
+    return Figure.objects.create(source=source, value=Decimal(value), **fields)
+
+
+def make_beneficiary(source, name=None, kind=Beneficiary.Kind.VILLAGE, region=None, **fields):
+    fields.setdefault("status", Publication.PUBLISHED)
+    return Beneficiary.objects.create(
+        name=name or unique("受益对象"), kind=kind, region=region, source=source, **fields
+    )
+
+
+def make_benefit(project, beneficiary, kind=Benefit.Kind.JOBS, **fields):
+    fields.setdefault("source", project.source)
+    return Benefit.objects.create(project=project, beneficiary=beneficiary, kind=kind, **fields)
+
+
+def make_indicator(pairing, measure, year, value, unit=Figure.Unit.PERSON, source=None):
+    indicator = Indicator.objects.create(pairing=pairing, measure=measure, year=year)
+    make_figure(
+        source=source or pairing.source,
+        value=value,
+        indicator=indicator,
+        measure=measure,
+        label=indicator.get_measure_display(),
+        unit=unit,
+        year=year,
+    )
+    return indicator
+
+
+def make_event(source, title=None, date=datetime.date(2023, 7, 19), **fields):
+    fields.setdefault("kind", Event.Kind.SIGNING)
+    return Event.objects.create(source=source, title=title or unique("大事"), date=date, **fields)
+
+
+class World:
+    """The smallest Nansha ↔ Ziyun graph most tests need."""
+
+    def __init__(self):
+        self.source = make_source()
+        self.guangdong = make_region("广东省", side=Side.EAST, source=self.source)
+        self.guangzhou = make_region("广州市", Region.Level.CITY, self.guangdong)
+        self.nansha = make_region("南沙区", Region.Level.COUNTY, self.guangzhou)
+        self.guizhou = make_region("贵州省", side=Side.WEST, source=self.source)
+        self.anshun = make_region("安顺市", Region.Level.CITY, self.guizhou)
+        self.ziyun = make_region(
+            "紫云苗族布依族自治县", Region.Level.COUNTY, self.anshun, short_name="紫云县"
+        )
+        self.bayang = make_region("坝羊镇", Region.Level.TOWN, self.ziyun)
+        self.maoying = make_region("猫营镇", Region.Level.TOWN, self.ziyun)
+        self.huanghe = make_region("黄鹤营村", Region.Level.VILLAGE, self.maoying)
+        self.pairing = make_pairing(self.nansha, self.ziyun, self.source)
