@@ -45,7 +45,13 @@ def test_organization_list_ignores_unknown_kind_and_bad_page(world, client):
         make_organization()
     url = reverse("cooperation:organization-list")
 
-    for query in ({"kind": "nonsense"}, {"page": "abc"}, {"page": "999"}, {"page": "-1"}):
+    for query in (
+        {"kind": "nonsense"},
+        {"kind": "\x00"},
+        {"page": "abc"},
+        {"page": "999"},
+        {"page": "\x00"},
+    ):
         response = client.get(url, query)
         assert response.status_code == 200
         assert len(response.context["organizations"]) == 3

@@ -132,9 +132,11 @@ def test_source_page_leaves_out_drafts_and_private_people(world, client):
     assert "暂无已发布的记录引用本来源" in html
 
 
-def test_unknown_source_is_404(world, client):
+def test_unknown_or_odd_source_address_is_404(world, client):
     url = reverse("cooperation:source-detail", kwargs={"slug": "no-such-source"})
     assert client.get(url).status_code == 404
+    assert client.get("/sources/%00/").status_code == 404
+    assert client.get("/sources/" + "长" * 500 + "/").status_code == 404
 
 
 def test_bad_page_numbers_on_the_source_list_are_not_errors(world, client):
@@ -155,8 +157,11 @@ def test_source_page_query_count_does_not_grow_with_the_data(
     add_activity(world, 20)
     for _ in range(5):
         make_source()
+    for year in (2021, 2022, 2023):
+        make_indicator(world.pairing, Figure.Measure.JOBS, year, 10)
+        make_event(world.source, pairing=world.pairing)
     with django_assert_max_num_queries(10):
         response = source_page(client, world.source)
-    assert len(response.context["figures"]) == 42
+    assert len(response.context["figures"]) == 45
     with django_assert_max_num_queries(2):
         client.get(reverse("cooperation:source-list"))

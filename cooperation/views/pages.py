@@ -4,6 +4,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.db.models import F, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -83,7 +84,7 @@ class RegionListView(TemplateView):
 class RegionDetailView(DetailView):
     """A region and what happened in it or anywhere below it."""
 
-    model = Region
+    queryset = Region.objects.select_related("source")
     template_name = "cooperation/region_detail.html"
     context_object_name = "region"
 
@@ -201,6 +202,12 @@ class SourceDetailView(DetailView):
     template_name = "cooperation/source_detail.html"
     context_object_name = "source"
 
+    def get_object(self, queryset=None):
+        # PostgreSQL refuses NUL characters in a query instead of finding nothing.
+        if "\x00" in self.kwargs["slug"]:
+            raise Http404
+        return super().get_object(queryset)
+
     def get_context_data(self, **kwargs):
         source = self.object
         published_projects = Project.objects.published()
@@ -209,7 +216,7 @@ class SourceDetailView(DetailView):
             .filter(source=source)
             .select_related(
                 "project",
-                "indicator__pairing",
+                *(f"indicator__pairing__{party}" for party in PAIRING_PARTIES),
                 "beneficiary",
                 "benefit__project",
                 "benefit__beneficiary",
@@ -229,7 +236,9 @@ class SourceDetailView(DetailView):
             beneficiaries=Beneficiary.objects.published().filter(source=source),
             benefits=benefits,
             figures=figures,
-            events=Event.objects.published().filter(source=source).select_related("project"),
+            events=Event.objects.published()
+            .filter(source=source)
+            .select_related("project", "pairing"),
             regions=Region.objects.filter(source=source),
             organizations=Organization.objects.filter(source=source),
             people=Person.objects.filter(source=source, is_public_figure=True),
