@@ -140,3 +140,40 @@ class World:
         self.maoying = make_region("猫营镇", Region.Level.TOWN, self.ziyun)
         self.huanghe = make_region("黄鹤营村", Region.Level.VILLAGE, self.maoying)
         self.pairing = make_pairing(self.nansha, self.ziyun, self.source)
+
+
+def add_activity(world, count):
+    """`count` more villages of 猫营镇, each with a published project, its funds, a role,
+    a beneficiary and benefit, an event and a public official; and a draft project."""
+    projects = []
+    for _ in range(count):
+        village = make_region(unique("村"), Region.Level.VILLAGE, world.maoying)
+        organization = make_organization(region=village, source=world.source, quote="单位原句")
+        project = make_project(
+            world.pairing, world.source, locations=[village], funds=100_000, quote="项目原句"
+        )
+        make_role(project, organization, ProjectOrganization.Role.IMPLEMENTER)
+        beneficiary = make_beneficiary(
+            world.source, region=village, organization=organization, quote="受益原句"
+        )
+        make_benefit(project, beneficiary, quote="受益关系原句")
+        make_figure(
+            world.source,
+            50,
+            project=project,
+            measure=Figure.Measure.JOBS,
+            label="就业",
+            unit=Figure.Unit.PERSON,
+            quote="就业原句",
+        )
+        make_event(world.source, project=project, quote="大事原句")
+        make_person(organization=organization, region=village, source=world.source, quote="人员")
+        projects.append(project)
+    make_project(
+        world.pairing,
+        world.source,
+        locations=[world.huanghe],
+        funds=1_000_000,
+        status=Publication.DRAFT,
+    )
+    return projects

@@ -1,0 +1,368 @@
+"""The dashboard's numbers, aggregated in the database from published data only.
+
+`compute_dashboard()` is the one entry point. It returns plain values (no
+querysets, no text fixed in one language), so a caller can cache the result and
+drop the cache whenever a status or a figure changes.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.formatting import quantity_text
+from cooperation.models import (
+    Beneficiary,
+    Event,
+    Figure,
+    Pairing,
+    Project,
+    ProjectLocation,
+    Qualifier,
+    Region,
+    Side,
+    combine_qualifiers,
+    year_over_year,
+)
+
+Measure = Figure.Measure
+Unit = Figure.Unit
+
+TOWN_BARS = 20
+LATEST_EVENTS = 8
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline total: which measures it adds up, in which units."""
+
+    key: str
+    label: str
+    measures: tuple
+    units: tuple
+
+    @property
+    def unit(self):
+        return self.units[0]
+
+
+HEADLINES = (
+    Headline("funds", _("帮扶资金"), (Measure.ASSISTANCE_FUNDS,), (Unit.YUAN,)),
+    Headline("investment", _("实际到位投资"), (Measure.INVESTMENT,), (Unit.YUAN,)),
+    Headline(
+        "enterprises", _("引进落地企业"), (Measure.ENTERPRISES,), (Unit.ENTERPRISE, Unit.ITEM)
+    ),
+    Headline("jobs", _("帮助农村劳动力就业"), (Measure.JOBS,), (Unit.PERSON,)),
+    Headline(
+        "trained",
+        _("培训人次"),
+        (Measure.CADRE_TRAINING, Measure.TECHNICAL_TRAINING, Measure.LABOUR_TRAINING),
+        (Unit.PERSON_TIME, Unit.PERSON),
+    ),
+    Headline("sales", _("消费帮扶销售额"), (Measure.SALES,), (Unit.YUAN,)),
+)
+
+
+@dataclass
+class Total:
+    headline: Headline
+    value: Decimal | None = None
+    qualifier: str = Qualifier.EXACT
+    first_year: int | None = None
+    last_year: int | None = None
+
+    @property
+    def text(self):
+        return quantity_text(self.value, self.headline.unit, self.qualifier)
+
+    @property
+    def is_approximate(self):
+        return self.qualifier != Qualifier.EXACT
+
+    @property
+    def years(self):
+        if self.first_year and self.last_year and self.first_year != self.last_year:
+            return f"{self.first_year}–{self.last_year}"
+        return str(self.first_year or self.last_year or "")
+
+
+@dataclass
+class Comparison:
+    """One indicator's latest-year total against the year before."""
+
+    measure: str
+    unit: str
+    current: Decimal
+    current_qualifier: str
+    previous: Decimal
+    previous_qualifier: str
+
+    @property
+    def label(self):
+        return Measure(self.measure).label
+
+    @property
+    def current_text(self):
+        return quantity_text(self.current, self.unit, self.current_qualifier)
+
+    @property
+    def previous_text(self):
+        return quantity_text(self.previous, self.unit, self.previous_qualifier)
+
+    @property
+    def ratio(self):
+        return year_over_year(self.current, self.previous)
+
+
+@dataclass
+class Bar:
+    """One bar of a chart of assistance funds, with the number of projects behind it."""
+
+    label: str
+    url: str
+    value: Decimal | None
+    qualifier: str
+    project_count: int
+    context: str = ""
+    share: str = "0"
+
+    @property
+    def text(self):
+        return quantity_text(self.value, Unit.YUAN, self.qualifier) if self.value else ""
+
+
+@dataclass
+class Dashboard:
+    totals: list
+    comparison_year: int | None
+    comparisons: list
+    categories: list
+    towns: list
+    events: list
+    counts: dict = field(default_factory=dict)
+
+
+def compute_dashboard():
+    figures = Figure.objects.published()
+    comparison_year, comparisons = year_over_year_comparisons(figures)
+    return Dashboard(
+        totals=headline_totals(figures),
+        comparison_year=comparison_year,
+        comparisons=comparisons,
+        categories=category_bars(),
+        towns=town_bars(),
+        events=latest_events(),
+        counts={
+            "projects": Project.objects.published().count(),
+            "pairings": Pairing.objects.published().count(),
+            "beneficiaries": Beneficiary.objects.published().count(),
+        },
+    )
+
+
+def headline_totals(figures):
+    """The headline totals of the given (already published) figures, in one query.
+
+    Only actual figures that are not part of another count; a sum with one "at least"
+    term is itself "at least".
+    """
+    measures = {measure for headline in HEADLINES for measure in headline.measures}
+    rows = (
+        figures.counted_in_totals()
+        .filter(measure__in=measures)
+        .order_by()
+        .values("measure", "unit", "qualifier")
+        .annotate(total=Sum("value"), first_year=Min("year"), last_year=Max("year"))
+    )
+    rows = list(rows)
+    totals = []
+    for headline in HEADLINES:
+        found = [
+            row
+            for row in rows
+            if row["measure"] in headline.measures and row["unit"] in headline.units
+        ]
+        total = Total(headline)
+        if found:
+            years = [row[key] for row in found for key in ("first_year", "last_year")]
+            years = [year for year in years if year]
+            total.value = sum((row["total"] for row in found), Decimal(0))
+            total.qualifier = combine_qualifiers(row["qualifier"] for row in found)
+            total.first_year = min(years, default=None)
+            total.last_year = max(years, default=None)
+        totals.append(total)
+    return totals
+
+
+def year_over_year_comparisons(figures):
+    """The latest year of the annual indicators, and each measure against the year before."""
+    rows = (
+        figures.counted_in_totals()
+        .filter(indicator__isnull=False)
+        .exclude(unit=Unit.PERCENT)
+        .order_by()
+        .values("indicator__measure", "indicator__year", "unit", "qualifier")
+        .annotate(total=Sum("value"))
+    )
+    sums = {}
+    for row in rows:
+        key = (row["indicator__measure"], row["indicator__year"])
+        value, qualifiers, unit = sums.get(key, (Decimal(0), [], row["unit"]))
+        sums[key] = (value + row["total"], [*qualifiers, row["qualifier"]], unit)
+    if not sums:
+        return None, []
+    latest = max(year for _measure, year in sums)
+    comparisons = []
+    for measure in Measure.values:
+        if (measure, latest) not in sums or (measure, latest - 1) not in sums:
+            continue
+        current, current_qualifiers, unit = sums[(measure, latest)]
+        previous, previous_qualifiers, _unit = sums[(measure, latest - 1)]
+        comparisons.append(
+            Comparison(
+                measure=measure,
+                unit=unit,
+                current=current,
+                current_qualifier=combine_qualifiers(current_qualifiers),
+                previous=previous,
+                previous_qualifier=combine_qualifiers(previous_qualifiers),
+            )
+        )
+    return latest, comparisons
+
+
+def project_funds():
+    """Published actual assistance funds of a project or of one of its benefits."""
+    return (
+        Figure.objects.published()
+        .counted_in_totals()
+        .filter(measure=Measure.ASSISTANCE_FUNDS, unit=Unit.YUAN)
+        .filter(Q(project__isnull=False) | Q(benefit__isnull=False))
+        .annotate(about_project=Coalesce("project", "benefit__project"))
+    )
+
+
+def category_bars():
+    funds = (
+        project_funds()
+        .order_by()
+        .values("qualifier", category=Coalesce("project__category", "benefit__project__category"))
+        .annotate(total=Sum("value"))
+    )
+    counts = Project.objects.published().order_by().values("category").annotate(n=Count("pk"))
+    count_by_category = {row["category"]: row["n"] for row in counts}
+    funds_by_category = {}
+    for row in funds:
+        value, qualifiers = funds_by_category.get(row["category"], (Decimal(0), []))
+        funds_by_category[row["category"]] = (value + row["total"], [*qualifiers, row["qualifier"]])
+    project_list = reverse("cooperation:project-list")
+    bars = []
+    for category in Project.Category:
+        if category not in count_by_category and category not in funds_by_category:
+            continue
+        value, qualifiers = funds_by_category.get(category, (None, []))
+        bars.append(
+            Bar(
+                label=category.label,
+                url=f"{project_list}?category={category.value}",
+                value=value,
+                qualifier=combine_qualifiers(qualifiers),
+                project_count=count_by_category.get(category, 0),
+            )
+        )
+    bars.sort(key=lambda bar: (-(bar.value or 0), -bar.project_count))
+    return scaled(bars)
+
+
+def located_in_town(project_ref):
+    """A location of the project in the town (OuterRef level two) or in one of its villages."""
+    town = OuterRef(OuterRef("pk"))
+    return Exists(
+        ProjectLocation.objects.filter(project=project_ref).filter(
+            Q(region=town) | Q(region__parent=town)
+        )
+    )
+
+
+def _aggregate(function, queryset, field_name, output_field):
+    """A correlated subquery giving one aggregate of the queryset's rows."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(result=Func(F(field_name), function=function, output_field=output_field))
+        .values("result")
+    )
+
+
+def town_bars():
+    """Western towns by the assistance funds of the projects located in them or their villages.
+
+    A project located in several towns counts in each of them.
+    """
+    town_funds = project_funds().filter(located_in_town(OuterRef("about_project")))
+    town_projects = Project.objects.published().filter(located_in_town(OuterRef("pk")))
+    towns = (
+        Region.objects.filter(level=Region.Level.TOWN, side=Side.WEST)
+        .select_related("parent")
+        .annotate(
+            funds=_aggregate(
+                "SUM", town_funds, "value", DecimalField(max_digits=20, decimal_places=2)
+            ),
+            project_count=_aggregate("COUNT", town_projects, "pk", IntegerField()),
+            **{
+                f"has_{qualifier}": Exists(town_funds.filter(qualifier=qualifier))
+                for qualifier in Qualifier.values
+            },
+        )
+        .filter(project_count__gt=0)
+        .order_by(F("funds").desc(nulls_last=True), "-project_count", "name")[:TOWN_BARS]
+    )
+    bars = [
+        Bar(
+            label=town.display_name,
+            url=town.get_absolute_url(),
+            value=town.funds,
+            qualifier=combine_qualifiers(q for q in Qualifier.values if getattr(town, f"has_{q}")),
+            project_count=town.project_count,
+            context=town.parent.display_name,
+        )
+        for town in towns
+    ]
+    return scaled(bars)
+
+
+def scaled(bars):
+    """Give each bar its length as a percentage of the longest."""
+    longest = max((bar.value or 0 for bar in bars), default=0)
+    for bar in bars:
+        if longest and bar.value:
+            bar.share = format((bar.value * 100 / longest).quantize(Decimal("0.1")), "f")
+    return bars
+
+
+def latest_events():
+    return list(
+        Event.objects.published().select_related(
+            "source",
+            "project",
+            "pairing__east_region",
+            "pairing__west_region",
+            "pairing__east_organization",
+            "pairing__west_organization",
+        )[:LATEST_EVENTS]
+    )

@@ -1,0 +1,113 @@
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import Publication
+from tests.factories import (
+    add_activity,
+    make_beneficiary,
+    make_organization,
+    make_pairing,
+    make_person,
+    make_project,
+)
+
+NAMESPACE = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_paths(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ElementTree.fromstring(response.content)
+    return [
+        loc.text.removeprefix("http://testserver")
+        for loc in root.findall("sm:url/sm:loc", NAMESPACE)
+    ]
+
+
+@pytest.fixture
+def public_and_draft(world):
+    records = {
+        "project": make_project(world.pairing, world.source, slug="chaye"),
+        "draft_project": make_project(
+            world.pairing, world.source, slug="draft-chaye", status=Publication.DRAFT
+        ),
+        "archived_project": make_project(
+            world.pairing, world.source, slug="old-chaye", status=Publication.ARCHIVED
+        ),
+        "draft_pairing": make_pairing(
+            world.nansha, world.maoying, world.source, status=Publication.DRAFT
+        ),
+        "beneficiary": make_beneficiary(world.source, region=world.huanghe),
+        "draft_beneficiary": make_beneficiary(world.source, status=Publication.DRAFT),
+        "organization": make_organization(region=world.ziyun),
+    }
+    make_person(source=world.source)
+    return records
+
+
+def test_sitemap_lists_every_public_page(world, client, public_and_draft):
+    paths = sitemap_paths(client)
+
+    expected = [
+        reverse(f"cooperation:{name}")
+        for name in (
+            "home",
+            "project-list",
+            "pairing-list",
+            "beneficiary-list",
+            "region-list",
+            "organization-list",
+            "source-list",
+            "people",
+        )
+    ]
+    expected += [
+        public_and_draft["project"].get_absolute_url(),
+        world.pairing.get_absolute_url(),
+        public_and_draft["beneficiary"].get_absolute_url(),
+        public_and_draft["organization"].get_absolute_url(),
+        world.source.get_absolute_url(),
+        world.huanghe.get_absolute_url(),
+        world.guangdong.get_absolute_url(),
+    ]
+    for path in expected:
+        assert path in paths
+    assert len(paths) == len(set(paths))
+
+
+def test_sitemap_never_lists_drafts(world, client, public_and_draft):
+    paths = sitemap_paths(client)
+
+    for key in ("draft_project", "archived_project", "draft_pairing", "draft_beneficiary"):
+        assert public_and_draft[key].get_absolute_url() not in paths
+
+
+def test_public_pages_have_title_description_canonical_and_no_inline_code(
+    world, client, public_and_draft
+):
+    add_activity(world, 1)
+
+    for path in sitemap_paths(client):
+        html = client.get(path).content.decode()
+        assert re.search(r"<title>[^<]+</title>", html), path
+        assert re.search(r'<meta name="description" content="[^"]+">', html), path
+        assert f'<link rel="canonical" href="http://testserver{path}">' in html, path
+        assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, path
+        assert re.search(r"\sstyle=", html) is None, path
+        assert re.search(r"\son[a-z]+=", html) is None, path
+
+
+def test_sitemap_query_count_does_not_grow_with_the_data(
+    world, client, django_assert_max_num_queries
+):
+    add_activity(world, 1)
+    with django_assert_max_num_queries(12):
+        sitemap_paths(client)
+
+    add_activity(world, 20)
+    with django_assert_max_num_queries(12):
+        assert len(sitemap_paths(client)) > 60
