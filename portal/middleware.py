@@ -62,7 +62,9 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # Visitors without a session cookie are skipped without touching the session, so
+        # that public pages do not become `Vary: Cookie`.
+        if request.session.session_key and request.user.is_authenticated:
             now = timezone.now().timestamp()
             login_at = request.session.setdefault(SESSION_LOGIN_AT, now)
             if now - login_at > settings.SESSION_MAX_SECONDS:

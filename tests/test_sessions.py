@@ -78,3 +78,8 @@ def test_logging_in_again_starts_a_new_eight_hours(staff_client, clock):
     clock.advance(minutes=20)
     staff_client.post(reverse("admin:login"), {"username": "bianji", "password": PASSWORD})
     assert staff_client.session[SESSION_LOGIN_AT] == clock.now.timestamp()
+
+
+def test_public_pages_stay_cacheable_for_visitors_without_a_session(client, db):
+    response = client.get(reverse("healthz"))
+    assert "Cookie" not in response.get("Vary", "")
