@@ -3,11 +3,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cooperation.sitemaps import SITEMAPS
+from cooperation.views import audit
 from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/audit/", admin.site.admin_view(audit.audit_log), name="admin-audit"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("cooperation.urls")),

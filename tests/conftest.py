@@ -15,3 +15,15 @@ def world(db):
     from tests.factories import World
 
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests speak plain HTTP; the security tests turn the HTTPS redirect back on."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """For tests that log in many times: a weak hash is fine for throw-away accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The project itself: staff accounts, login records and the security middleware."""
+
+    name = "portal"
+    verbose_name = _("平台安全")
+
+    def ready(self):
+        from portal import accounts  # noqa: F401 (connects its signal receivers)
