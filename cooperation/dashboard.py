@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -180,17 +182,27 @@ def headline_totals(figures):
     """The headline totals of the given (already published) figures, in one query.
 
     Only actual figures that are not part of another count; a sum with one "at least"
-    term is itself "at least".
+    term is itself "at least". Where a pairing reports an annual indicator for a measure,
+    that indicator is the programme's total and the projects' figures of the same measure
+    are details within it, so they are not added again.
     """
     measures = {measure for headline in HEADLINES for measure in headline.measures}
-    rows = (
+    rows = list(
         figures.counted_in_totals()
         .filter(measure__in=measures)
         .order_by()
         .values("measure", "unit", "qualifier")
-        .annotate(total=Sum("value"), first_year=Min("year"), last_year=Max("year"))
+        .annotate(
+            from_indicator=ExpressionWrapper(
+                Q(indicator__isnull=False), output_field=BooleanField()
+            ),
+            total=Sum("value"),
+            first_year=Min("year"),
+            last_year=Max("year"),
+        )
     )
-    rows = list(rows)
+    reported_annually = {row["measure"] for row in rows if row["from_indicator"]}
+    rows = [row for row in rows if row["from_indicator"] or row["measure"] not in reported_annually]
     totals = []
     for headline in HEADLINES:
         found = [

@@ -54,11 +54,21 @@ def test_headline_totals_add_up_published_actual_figures(world, client):
     assert totals["funds"].value == Decimal("3056500")
     assert totals["investment"].value == Decimal("389000000")
     assert totals["enterprises"].value == 8
-    assert totals["jobs"].value == 5135
+    assert totals["jobs"].value == 5005
     assert totals["trained"].value == 1128
     assert totals["sales"].value == Decimal("217000000")
-    for text in ("305.65万元", "3.89亿元", "8家", "5135人", "1128人次", "2.17亿元"):
+    for text in ("305.65万元", "3.89亿元", "8家", "5005人", "1128人次", "2.17亿元"):
         assert text in response.content.decode()
+
+
+def test_an_annual_indicator_is_the_total_and_project_figures_are_not_added_to_it(world, client):
+    project = make_project(world.pairing, world.source)
+    make_figure(world.source, 130, project=project, measure=Measure.JOBS, unit=Figure.Unit.PERSON)
+    assert totals_by_key(get_dashboard(client))["jobs"].value == 130
+
+    make_indicator(world.pairing, Measure.JOBS, 2023, 5005)
+
+    assert totals_by_key(get_dashboard(client))["jobs"].value == 5005
 
 
 def test_a_sum_with_an_at_least_figure_reads_as_at_least(world, client):
