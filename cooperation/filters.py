@@ -126,6 +126,13 @@ class ProjectFilter(PortalFilterSet):
     region = region_filter()
     pairing_level = choice_filter(_("结对层级"), Pairing.Level.choices, field_name="pairing__level")
     side = choice_filter(_("东西部"), Side.choices, method="filter_side")
+    pairing = django_filters.ModelChoiceFilter(
+        label=_("结对关系"),
+        queryset=Pairing.objects.published().select_related(
+            "east_region", "east_organization", "west_region", "west_organization"
+        ),
+        widget=forms.HiddenInput,
+    )
 
     search_fields = ("title", "summary", "description")
     located_regions = staticmethod(regions_with_published_projects)

@@ -3,6 +3,7 @@ exports, which give money in 元 with its qualifier so that a spreadsheet can ad
 
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.formatting import yuan
@@ -117,7 +118,10 @@ class PairingTable(PortalTable):
     mode = SortColumn(verbose_name=_("帮扶方式"), sort_by=choice_rank("mode", Pairing.Mode))
     start_year = SortColumn(verbose_name=_("起始年份"), sort_by="start_year")
     project_count = SortColumn(
-        verbose_name=_("项目数"), sort_by="project_count", attrs=NUMBER_ATTRS
+        verbose_name=_("项目数"),
+        sort_by="project_count",
+        attrs=NUMBER_ATTRS,
+        linkify=lambda record: f"{reverse('cooperation:project-list')}?pairing={record.pk}",
     )
     east_party = export_column(_("东部一方"), accessor="east_label")
     east_count = export_column(_("东部数量"))

@@ -74,6 +74,20 @@ def test_unknown_slug_is_404(world, client):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/projects/%00/",
+        "/projects/a%00b/",
+        "/projects/" + "x" * 5000 + "/",
+        "/pairings/99999999999999999999999/",
+        "/beneficiaries/99999999999999999999999/",
+    ],
+)
+def test_odd_addresses_are_404(world, client, path):
+    assert client.get(path).status_code == 404
+
+
 def test_draft_pairing_and_beneficiary_are_404(world, client):
     pairing = make_pairing(world.nansha, world.maoying, world.source, status=Publication.DRAFT)
     beneficiary = make_beneficiary(world.source, status=Publication.DRAFT)
@@ -231,6 +245,21 @@ def test_pairing_page_lists_published_children_and_projects(hospitals, world, cl
     assert "草稿项目" not in content
 
 
+def test_pairing_page_shows_ten_newest_projects_and_links_to_all(world, client):
+    for number in range(12):
+        make_project(
+            world.pairing, world.source, title=f"项目{number:02d}", start_year=2012 + number
+        )
+
+    content = page(client, world.pairing.get_absolute_url())
+
+    assert "项目11" in content
+    assert "项目02" in content
+    assert "项目01" not in content
+    list_url = reverse("cooperation:project-list") + f"?pairing={world.pairing.pk}"
+    assert f'<a href="{list_url}">查看全部 12 个项目</a>' in content
+
+
 def test_pairing_page_computes_year_over_year_ratio(world, client):
     make_indicator(world.pairing, Figure.Measure.SECONDED_CADRES, 2022, 40)
     current = make_indicator(world.pairing, Figure.Measure.SECONDED_CADRES, 2023, 43)
@@ -366,7 +395,7 @@ def test_pairing_page_query_count_is_fixed(world, client, django_assert_max_num_
             make_event(world.source, pairing=world.pairing).people.add(make_person())
 
     assert_same_query_count(
-        client, world.pairing.get_absolute_url(), grow, 8, django_assert_max_num_queries
+        client, world.pairing.get_absolute_url(), grow, 9, django_assert_max_num_queries
     )
 
 

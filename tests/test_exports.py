@@ -173,3 +173,21 @@ def test_beneficiary_export_is_filtered_and_has_no_drafts(world, client):
     assert [(row["名称"], row["所在区域"], row["受益项目数"]) for row in rows] == [
         ("黄鹤营村", "黄鹤营村", "1")
     ]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_query_count_does_not_grow_with_rows(
+    world, client, django_assert_max_num_queries, export_format
+):
+    def grow(count):
+        for _number in range(count):
+            make_project(world.pairing, world.source, locations=[world.huanghe], funds=1000)
+
+    grow(3)
+    with django_assert_max_num_queries(6) as small:
+        client.get(PROJECTS, {"_export": export_format, "region": world.maoying.pk})
+    grow(40)
+    with django_assert_max_num_queries(6) as large:
+        response = client.get(PROJECTS, {"_export": export_format, "region": world.maoying.pk})
+    assert len(read_export(response, export_format)) == 43
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -83,6 +83,15 @@ def test_counts_published_projects(world, client):
     assert response.context["table"].page.object_list[0].record.project_count == 2
 
 
+def test_project_count_links_to_the_pairing_projects(world, client):
+    make_project(world.pairing, world.source)
+
+    content = client.get(URL).content.decode()
+
+    list_url = reverse("cooperation:project-list") + f"?pairing={world.pairing.pk}"
+    assert f'<a href="{list_url}">1</a>' in content
+
+
 def test_sorts_by_project_count_and_level(world, hospitals, client):
     make_project(hospitals, world.source)
 

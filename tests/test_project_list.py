@@ -124,6 +124,35 @@ def test_filters_by_pairing_level(world, client):
     assert titles(response) == ["镇镇项目"]
 
 
+def test_filters_by_pairing_and_names_it(world, client):
+    town_pairing = make_pairing(
+        make_region("横沥镇", Region.Level.TOWN, world.nansha),
+        world.maoying,
+        world.source,
+        level=Pairing.Level.TOWN,
+    )
+    make_project(town_pairing, world.source, title="镇镇项目")
+    make_project(world.pairing, world.source, title="县级项目")
+
+    response = client.get(URL, {"pairing": town_pairing.pk})
+
+    assert titles(response) == ["镇镇项目"]
+    content = response.content.decode()
+    assert f'<a href="{town_pairing.get_absolute_url()}">横沥镇 → 猫营镇</a>' in content
+    assert f'<input type="hidden" name="pairing" value="{town_pairing.pk}"' in content
+
+
+def test_pairing_filter_refuses_a_draft_pairing(world, client):
+    draft = make_pairing(world.nansha, world.maoying, world.source, status=Publication.DRAFT)
+    make_project(draft, world.source)
+
+    response = client.get(URL, {"pairing": draft.pk})
+
+    assert titles(response) == []
+    assert "pairing" in response.context["filter"].errors
+    assert "结对关系：" in response.content.decode()
+
+
 def test_filters_by_side_of_the_location(world, client):
     make_project(world.pairing, world.source, title="南沙销售", locations=[world.nansha])
     make_project(world.pairing, world.source, title="紫云车间", locations=[world.bayang])

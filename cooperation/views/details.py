@@ -1,7 +1,8 @@
 """Project, pairing and beneficiary pages. Each shows only published records (a draft is
 404) and loads what it shows in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
@@ -25,6 +26,7 @@ from cooperation.views.lists import (
     ProjectListView,
 )
 
+PROJECTS_SHOWN = 10
 PARTY_RELATED = ("east_region", "east_organization", "west_region", "west_organization")
 
 
@@ -80,6 +82,12 @@ class PortalDetailView(BreadcrumbsMixin, DetailView):
 class ProjectDetailView(PortalDetailView):
     template_name = "cooperation/project_detail.html"
     list_view = ProjectListView
+
+    def get_object(self, queryset=None):
+        # PostgreSQL refuses a NUL in a query: a slug with one can match nothing.
+        if "\x00" in self.kwargs["slug"]:
+            raise Http404
+        return super().get_object(queryset)
 
     def get_queryset(self):
         return Project.objects.published().select_related(
@@ -142,12 +150,15 @@ class PairingDetailView(PortalDetailView):
         indicators = pairing.indicators.prefetch_related(
             Prefetch("figures", queryset=cited_figures())
         ).order_by("measure", "-year")
+        projects = pairing.projects.published()
         return super().get_context_data(
             parent=parent,
             children=pairing.children.published().select_related(*PARTY_RELATED),
-            projects=pairing.projects.published()
-            .prefetch_related("locations")
-            .order_by("-start_year", "title", "pk"),
+            projects=projects.prefetch_related("locations").order_by(
+                F("start_year").desc(nulls_last=True), "title", "pk"
+            )[:PROJECTS_SHOWN],
+            project_count=projects.count(),
+            all_projects_url=f"{reverse(ProjectListView.url_name)}?pairing={pairing.pk}",
             indicators=indicator_rows(list(indicators)),
             events=timeline(Event.objects.published().filter(pairing=pairing)),
             **kwargs,

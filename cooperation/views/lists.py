@@ -66,6 +66,17 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
     def filters_invalid(self):
         return self.filterset.is_bound and not self.filterset.is_valid()
 
+    def narrowed_to(self):
+        """Filters without a visible field (a pairing's projects), as (label, record)."""
+        if not self.filterset.is_bound or self.filters_invalid:
+            return []
+        form = self.filterset.form
+        return [
+            (field.label, form.cleaned_data[field.name])
+            for field in form.hidden_fields()
+            if form.cleaned_data.get(field.name)
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = context["table"]
@@ -74,6 +85,7 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
             title=self.title,
             description=self.description,
             filters_invalid=self.filters_invalid,
+            narrowed_to=self.narrowed_to(),
             page_not_found=requested_page not in ("", str(table.page.number)),
         )
         return context
