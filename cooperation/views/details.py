@@ -1,5 +1,189 @@
-"""Project, pairing and beneficiary detail pages. (Placeholders until built.)"""
+"""Project, pairing and beneficiary pages. Each shows only published records (a draft is
+404) and loads what it shows in a fixed number of queries."""
 
-from cooperation.views.pages import DashboardView
+from django.db.models import F, Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.views.generic import DetailView
 
-ProjectDetailView = PairingDetailView = BeneficiaryDetailView = DashboardView
+from cooperation.models import (
+    Beneficiary,
+    Benefit,
+    Event,
+    Figure,
+    Pairing,
+    Person,
+    Project,
+    ProjectOrganization,
+    Publication,
+    Region,
+    year_over_year,
+)
+from cooperation.views.lists import (
+    BeneficiaryListView,
+    BreadcrumbsMixin,
+    PairingListView,
+    ProjectListView,
+)
+
+PROJECTS_SHOWN = 10
+PARTY_RELATED = ("east_region", "east_organization", "west_region", "west_organization")
+
+
+def cited_figures():
+    return Figure.objects.select_related("source")
+
+
+def in_reading_order(figures):
+    """Each figure followed by its "其中" parts."""
+    figures = list(figures)
+    parts = {}
+    for figure in figures:
+        if figure.part_of_id:
+            parts.setdefault(figure.part_of_id, []).append(figure)
+    ordered = []
+    shown = {figure.pk for figure in figures}
+    for figure in figures:
+        if figure.part_of_id in shown:
+            continue
+        ordered.append(figure)
+        ordered.extend(parts.get(figure.pk, []))
+    return ordered
+
+
+def with_ancestors(regions):
+    """[(region, [its ancestors, top first]), …] with one query for all the ancestors."""
+    regions = list(regions)
+    ancestor_ids = {pk for region in regions for pk in region.ancestor_ids}
+    by_id = Region.objects.in_bulk(ancestor_ids) if ancestor_ids else {}
+    return [
+        (region, [by_id[pk] for pk in region.ancestor_ids if pk in by_id]) for region in regions
+    ]
+
+
+def timeline(events):
+    return (
+        events.select_related("source")
+        .prefetch_related(Prefetch("people", queryset=Person.objects.filter(is_public_figure=True)))
+        .order_by("date", "pk")
+    )
+
+
+class PortalDetailView(BreadcrumbsMixin, DetailView):
+    list_view = None
+
+    def get_breadcrumbs(self):
+        return [
+            (self.list_view.title, reverse(self.list_view.url_name)),
+            (str(self.object), None),
+        ]
+
+
+class ProjectDetailView(PortalDetailView):
+    template_name = "cooperation/project_detail.html"
+    list_view = ProjectListView
+
+    def get_object(self, queryset=None):
+        # PostgreSQL refuses a NUL in a query: a slug with one can match nothing.
+        if "\x00" in self.kwargs["slug"]:
+            raise Http404
+        return super().get_object(queryset)
+
+    def get_queryset(self):
+        return Project.objects.published().select_related(
+            "source", *(f"pairing__{field}" for field in PARTY_RELATED)
+        )
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        benefits = (
+            project.benefits.filter(beneficiary__status=Publication.PUBLISHED)
+            .select_related("beneficiary__region", "source")
+            .prefetch_related(Prefetch("figures", queryset=cited_figures()))
+            .order_by("beneficiary__name", "pk")
+        )
+        return super().get_context_data(
+            pairing=project.pairing if project.pairing.is_published else None,
+            locations=with_ancestors(project.locations.all()),
+            roles=ProjectOrganization.objects.filter(project=project)
+            .select_related("organization")
+            .order_by("role", "organization__name"),
+            benefits=[(benefit, in_reading_order(benefit.figures.all())) for benefit in benefits],
+            figures=in_reading_order(project.figures.select_related("source")),
+            events=timeline(project.events.all()),
+            **kwargs,
+        )
+
+
+class IndicatorRow:
+    """One year of an annual indicator, beside the year before when the portal has it."""
+
+    def __init__(self, indicator, previous):
+        self.indicator = indicator
+        self.figure = indicator.actual
+        self.previous = previous.actual if previous is not None else None
+        self.ratio = None
+        if self.figure and self.previous and self.figure.unit == self.previous.unit:
+            self.ratio = year_over_year(self.figure.value, self.previous.value)
+
+
+def indicator_rows(indicators):
+    by_key = {(indicator.measure, indicator.year): indicator for indicator in indicators}
+    return [
+        IndicatorRow(indicator, by_key.get((indicator.measure, indicator.year - 1)))
+        for indicator in indicators
+    ]
+
+
+class PairingDetailView(PortalDetailView):
+    template_name = "cooperation/pairing_detail.html"
+    list_view = PairingListView
+
+    def get_queryset(self):
+        return Pairing.objects.published().select_related(
+            "source", *PARTY_RELATED, *(f"parent__{field}" for field in PARTY_RELATED)
+        )
+
+    def get_context_data(self, **kwargs):
+        pairing = self.object
+        parent = pairing.parent if pairing.parent_id and pairing.parent.is_published else None
+        indicators = pairing.indicators.prefetch_related(
+            Prefetch("figures", queryset=cited_figures())
+        ).order_by("measure", "-year")
+        projects = pairing.projects.published()
+        return super().get_context_data(
+            parent=parent,
+            children=pairing.children.published().select_related(*PARTY_RELATED),
+            projects=projects.prefetch_related("locations").order_by(
+                F("start_year").desc(nulls_last=True), "title", "pk"
+            )[:PROJECTS_SHOWN],
+            project_count=projects.count(),
+            all_projects_url=f"{reverse(ProjectListView.url_name)}?pairing={pairing.pk}",
+            indicators=indicator_rows(list(indicators)),
+            events=timeline(Event.objects.published().filter(pairing=pairing)),
+            **kwargs,
+        )
+
+
+class BeneficiaryDetailView(PortalDetailView):
+    template_name = "cooperation/beneficiary_detail.html"
+    list_view = BeneficiaryListView
+
+    def get_queryset(self):
+        return Beneficiary.objects.published().select_related("region", "organization", "source")
+
+    def get_context_data(self, **kwargs):
+        beneficiary = self.object
+        benefits = (
+            Benefit.objects.filter(beneficiary=beneficiary, project__status=Publication.PUBLISHED)
+            .select_related("project", "source")
+            .prefetch_related(Prefetch("figures", queryset=cited_figures()))
+            .order_by("project__title", "pk")
+        )
+        region = with_ancestors([beneficiary.region]) if beneficiary.region_id else []
+        return super().get_context_data(
+            region=region[0] if region else None,
+            figures=in_reading_order(beneficiary.figures.select_related("source")),
+            benefits=[(benefit, in_reading_order(benefit.figures.all())) for benefit in benefits],
+            **kwargs,
+        )

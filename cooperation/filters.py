@@ -1,0 +1,206 @@
+"""Filters of the public lists. Every value a visitor types is validated by a form field,
+so a wrong value shows as an error in the form instead of reaching the database."""
+
+from functools import partial
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import (
+    Beneficiary,
+    Pairing,
+    Project,
+    ProjectLocation,
+    Publication,
+    Region,
+    Side,
+)
+from cooperation.models.base import FIRST_YEAR, LAST_YEAR
+
+SEARCH_MAX_LENGTH = 100
+ALL = _("全部")
+
+
+class SearchInput(forms.TextInput):
+    """Echoes the typed text back without NUL characters, which HTML cannot carry."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value.replace("\x00", "\ufffd") if value else value
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+def region_filter():
+    """A town or village by id. Any town or village is accepted; the select offers only
+    those with published records (see region_options)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("乡镇或村"),
+        queryset=towns_and_villages(),
+        method="filter_region",
+        empty_label=ALL,
+    )
+
+
+def towns_and_villages():
+    return Region.objects.filter(level__in=(Region.Level.TOWN, Region.Level.VILLAGE))
+
+
+def region_label(region):
+    """紫云县 · 猫营镇 · 黄鹤营村: the same town or village name recurs across counties."""
+    names = [region.display_name]
+    parent = region.parent
+    while parent is not None and parent.level != Region.Level.CITY:
+        names.insert(0, parent.display_name)
+        parent = parent.parent if parent.level != Region.Level.COUNTY else None
+    return " · ".join(names)
+
+
+def region_options(located):
+    """The select options: towns and villages where published records stand, or which hold
+    a village where one stands. One query, made only when the form is rendered."""
+    regions = (
+        towns_and_villages()
+        .filter(Q(pk__in=located.values("pk")) | Q(pk__in=located.values("parent_id")))
+        .select_related("parent__parent")
+    )
+    options = sorted((region_label(region), region.pk) for region in regions)
+    return [("", ALL), *((pk, label) for label, pk in options)]
+
+
+def regions_with_published_projects():
+    return Region.objects.filter(project_locations__project__status=Publication.PUBLISHED)
+
+
+def regions_with_published_beneficiaries():
+    return Region.objects.filter(beneficiaries__status=Publication.PUBLISHED)
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("关键词"), method="search", max_length=SEARCH_MAX_LENGTH, widget=SearchInput
+    )
+
+    search_fields = ()
+    located_regions = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            else:
+                field.widget.attrs["class"] = "form-control"
+        if "region" in self.form.fields:
+            located = self.located_regions()
+            self.form.fields["region"].widget.choices = partial(region_options, located)
+
+    def search_condition(self, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return condition
+
+    def search(self, queryset, name, value):
+        """Chinese substring search; the one place to change for full-text search at scale."""
+        return queryset.filter(self.search_condition(value))
+
+
+def choice_filter(label, choices, **kwargs):
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=ALL, **kwargs)
+
+
+class ProjectFilter(PortalFilterSet):
+    category = choice_filter(_("类别"), Project.Category.choices)
+    work_status = choice_filter(_("实施状态"), Project.WorkStatus.choices)
+    year = YearFilter(label=_("年份"), method="filter_year")
+    region = region_filter()
+    pairing_level = choice_filter(_("结对层级"), Pairing.Level.choices, field_name="pairing__level")
+    side = choice_filter(_("东西部"), Side.choices, method="filter_side")
+    pairing = django_filters.ModelChoiceFilter(
+        label=_("结对关系"),
+        queryset=Pairing.objects.published().select_related(
+            "east_region", "east_organization", "west_region", "west_organization"
+        ),
+        widget=forms.HiddenInput,
+    )
+
+    search_fields = ("title", "summary", "description")
+    located_regions = staticmethod(regions_with_published_projects)
+
+    class Meta:
+        model = Project
+        fields = ()
+
+    def filter_year(self, queryset, name, year):
+        """Projects running in the year; a missing end year means the project's one year."""
+        start_ok = Q(start_year__lte=year) | Q(start_year__isnull=True, end_year=year)
+        end_ok = Q(end_year__gte=year) | Q(end_year__isnull=True, start_year=year)
+        return queryset.filter(start_ok & end_ok)
+
+    def filter_region(self, queryset, name, region):
+        return queryset.filter(pk__in=Project.objects.in_region(region).values("pk"))
+
+    def filter_side(self, queryset, name, side):
+        located = ProjectLocation.objects.filter(project=OuterRef("pk"), region__side=side)
+        return queryset.filter(Exists(located))
+
+
+class PairingFilter(PortalFilterSet):
+    level = choice_filter(_("结对层级"), Pairing.Level.choices)
+    mode = choice_filter(_("帮扶方式"), Pairing.Mode.choices)
+    start_year = YearFilter(label=_("起始年份"))
+    side = django_filters.ChoiceFilter(
+        label=_("检索一方"),
+        choices=Side.choices,
+        empty_label=_("双方"),
+        method="keep",
+        help_text=_("只在东部或西部一方的名称中检索关键词。"),
+    )
+
+    party_fields = (
+        "region__name",
+        "region__short_name",
+        "organization__name",
+        "organization__short_name",
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ()
+
+    def keep(self, queryset, name, value):
+        """The side only narrows the keyword search (see search_fields)."""
+        return queryset
+
+    @property
+    def search_fields(self):
+        side = self.form.cleaned_data.get("side")
+        sides = [side] if side else Side.values
+        party = tuple(f"{side}_{field}" for side in sides for field in self.party_fields)
+        return (*party, "description") if not side else party
+
+
+class BeneficiaryFilter(PortalFilterSet):
+    kind = choice_filter(_("类型"), Beneficiary.Kind.choices)
+    region = region_filter()
+    side = choice_filter(_("东西部"), Side.choices, field_name="region__side")
+
+    search_fields = ("name", "description", "organization__name")
+    located_regions = staticmethod(regions_with_published_beneficiaries)
+
+    class Meta:
+        model = Beneficiary
+        fields = ()
+
+    def filter_region(self, queryset, name, region):
+        return queryset.filter(region__in=Region.objects.within(region))

@@ -1,0 +1,158 @@
+"""Tables of the public lists. Columns hidden on the page (visible=False) appear only in
+exports, which give money in 元 with its qualifier so that a spreadsheet can add it up."""
+
+import django_tables2 as tables
+from django.db.models import Case, F, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.formatting import yuan
+from cooperation.models import Beneficiary, Pairing, Project, Qualifier
+
+NUMBER_ATTRS = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
+
+
+def choice_rank(field, choices):
+    """Sort choices in their declared order (计划中 → 已完成), not by their stored codes."""
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(choices.values)),
+        default=Value(len(choices.values)),
+        output_field=IntegerField(),
+    )
+
+
+class SortColumn(tables.Column):
+    """Sorted by one expression, empty values last, ties broken by pk so pages are stable."""
+
+    def __init__(self, *args, sort_by, **kwargs):
+        self.sort_by = F(sort_by) if isinstance(sort_by, str) else sort_by
+        kwargs.setdefault("orderable", True)
+        super().__init__(*args, **kwargs)
+
+    def order(self, queryset, is_descending):
+        if is_descending:
+            key, tie = self.sort_by.desc(nulls_last=True), "-pk"
+        else:
+            key, tie = self.sort_by.asc(nulls_last=True), "pk"
+        return queryset.order_by(key, tie), True
+
+
+def export_column(verbose_name, **kwargs):
+    return tables.Column(verbose_name=verbose_name, visible=False, orderable=False, **kwargs)
+
+
+class PortalTable(tables.Table):
+    url = export_column(_("网址"), empty_values=())
+
+    class Meta:
+        template_name = "django_tables2/portal.html"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        orderable = False
+        sequence = ("...", "url")
+        empty_text = _("没有符合条件的记录。")
+
+    def value_url(self, record):
+        return self.request.build_absolute_uri(record.get_absolute_url())
+
+
+class ProjectTable(PortalTable):
+    title = SortColumn(verbose_name=_("项目名称"), linkify=True, sort_by="title")
+    category = SortColumn(verbose_name=_("类别"), sort_by=choice_rank("category", Project.Category))
+    locations = tables.Column(verbose_name=_("地点"))
+    years = SortColumn(verbose_name=_("年份"), sort_by="start_year")
+    work_status = SortColumn(
+        verbose_name=_("实施状态"), sort_by=choice_rank("work_status", Project.WorkStatus)
+    )
+    amount = SortColumn(
+        verbose_name=_("帮扶资金"),
+        accessor="funds",
+        sort_by="funds",
+        attrs=NUMBER_ATTRS,
+        exclude_from_export=True,
+    )
+    pairing = tables.Column(verbose_name=_("结对关系"))
+    start_year = export_column(_("开始年份"))
+    end_year = export_column(_("结束年份"))
+    funds_yuan = export_column(_("帮扶资金（元）"), accessor="funds")
+    funds_qualifier = export_column(_("资金限定"))
+    summary = export_column(_("摘要"))
+
+    class Meta(PortalTable.Meta):
+        model = Project
+        fields = ()
+        sequence = (
+            "title",
+            "category",
+            "locations",
+            "years",
+            "work_status",
+            "amount",
+            "...",
+            "url",
+        )
+
+    def render_locations(self, value):
+        return "、".join(region.display_name for region in value.all())
+
+    def value_locations(self, value):
+        return self.render_locations(value)
+
+    def render_amount(self, value, record):
+        return yuan(value, record.funds_qualifier or Qualifier.EXACT)
+
+    def render_pairing(self, value):
+        return str(value) if value.is_published else "—"
+
+    def value_pairing(self, value):
+        return str(value) if value.is_published else ""
+
+    def value_funds_qualifier(self, value):
+        return Qualifier(value).label if value in Qualifier.values else value
+
+
+class PairingTable(PortalTable):
+    parties = tables.Column(
+        verbose_name=_("结对双方"), accessor="pk", linkify=lambda record: record.get_absolute_url()
+    )
+    level = SortColumn(verbose_name=_("结对层级"), sort_by=choice_rank("level", Pairing.Level))
+    mode = SortColumn(verbose_name=_("帮扶方式"), sort_by=choice_rank("mode", Pairing.Mode))
+    start_year = SortColumn(verbose_name=_("起始年份"), sort_by="start_year")
+    project_count = SortColumn(
+        verbose_name=_("项目数"),
+        sort_by="project_count",
+        attrs=NUMBER_ATTRS,
+        linkify=lambda record: f"{reverse('cooperation:project-list')}?pairing={record.pk}",
+    )
+    east_party = export_column(_("东部一方"), accessor="east_label")
+    east_count = export_column(_("东部数量"))
+    west_party = export_column(_("西部一方"), accessor="west_label")
+    west_count = export_column(_("西部数量"))
+    description = export_column(_("说明"))
+
+    class Meta(PortalTable.Meta):
+        model = Pairing
+        fields = ()
+
+    def render_parties(self, record):
+        return str(record)
+
+    def value_parties(self, record):
+        return str(record)
+
+
+class BeneficiaryTable(PortalTable):
+    name = SortColumn(verbose_name=_("名称"), linkify=True, sort_by="name")
+    kind = SortColumn(verbose_name=_("类型"), sort_by=choice_rank("kind", Beneficiary.Kind))
+    region = SortColumn(verbose_name=_("所在区域"), sort_by="region__name", linkify=True)
+    organization = tables.Column(verbose_name=_("对应单位"), linkify=True)
+    project_count = SortColumn(
+        verbose_name=_("受益项目数"), sort_by="project_count", attrs=NUMBER_ATTRS
+    )
+    description = export_column(_("说明"))
+
+    class Meta(PortalTable.Meta):
+        model = Beneficiary
+        fields = ()
+
+    def render_region(self, value):
+        return value.display_name
