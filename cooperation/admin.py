@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -203,16 +205,39 @@ class SourceAdmin(HistoryAdmin):
     search_fields = ["title", "publisher", "author", "description"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RegionForm(forms.ModelForm):
+    """A province's side is chosen; every region below takes its province's side."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "short_name", "level", "parent", "side", "division_code"]
+        fields += ["source", "quote", "source_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if parent is not None:
+            cleaned["side"] = parent.side
+        elif not cleaned.get("side"):
+            self.add_error("side", _("省级区域须选择东部或西部。"))
+        return cleaned
 
 
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
+    form = RegionForm
     list_display = ["name", "level", "parent", "side", "division_code"]
     list_filter = ["level", "side"]
     search_fields = ["name", "short_name", "division_code"]
     autocomplete_fields = ["parent", "source"]
     list_select_related = ["parent"]
-    readonly_fields = ["side"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "level", "parent", "side", "division_code"]}),
         CITATION_FIELDS,
