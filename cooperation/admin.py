@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -44,12 +48,38 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_display = ["history_username"]
 
 
+def import_problems(result):
+    """Each problem of an import, naming the row (header not counted) and the field."""
+    problems = []
+    for row in result.invalid_rows:
+        for field, errors in row.error_dict.items():
+            where = "" if field == NON_FIELD_ERRORS else f" {field}"
+            problems += [(row.number, f"{where}：{error}") for error in errors]
+    for number, errors in result.row_errors():
+        problems += [(number, f"：{error.error}") for error in errors]
+    return [_("第%(row)d行") % {"row": number} + text for number, text in problems]
+
+
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
-    def get_import_data_kwargs(self, request, *args, **kwargs):
+    def get_import_data_kwargs(self, **kwargs):
         # All or nothing: one invalid row rolls the whole file back.
-        kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
+        kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def process_result(self, result, request):
+        # The file passed its preview but not the import (the data changed since, or the
+        # confirmation was forged): nothing was imported, and the admin is told why.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _("未导入任何记录。") + "；".join(import_problems(result)),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        return super().process_result(result, request)
 
 
 class SideFilter(admin.SimpleListFilter):
@@ -64,6 +94,20 @@ class SideFilter(admin.SimpleListFilter):
         if self.value() in Side.values:
             return queryset.filter(**{f"{self.region_field}__side": self.value()})
         return queryset
+
+
+def delete_unpublished(modeladmin, request, queryset):
+    """Django's bulk delete, refused as a whole while a selected record is published."""
+    published = queryset.filter(status=Publication.PUBLISHED).count()
+    if published:
+        modeladmin.message_user(
+            request,
+            _("所选记录中有 %(count)d 条已发布，未删除任何记录。请先撤回发布再删除。")
+            % {"count": published},
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 class PublishableAdmin(ImportExportHistoryAdmin):
@@ -85,15 +129,12 @@ class PublishableAdmin(ImportExportHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        kept = queryset.filter(status=Publication.PUBLISHED).count()
-        if kept:
-            self.message_user(
-                request,
-                _("已发布的记录不能删除，请先撤回发布：%(count)d 条未删除。") % {"count": kept},
-                messages.WARNING,
-            )
-        super().delete_queryset(request, queryset.exclude(status=Publication.PUBLISHED))
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (delete_unpublished, "delete_selected", description)
+        return actions
 
     def _set_status(self, request, queryset, status):
         changed = 0
@@ -340,7 +381,7 @@ class ProjectAdmin(PublishableAdmin):
         "title",
         "category",
         "pairing",
-        "years",
+        "years_display",
         "work_status",
         "funds_display",
         "status",
@@ -369,6 +410,10 @@ class ProjectAdmin(PublishableAdmin):
         (_("内容"), {"fields": ["summary", "description"]}),
         CITATION_FIELDS,
     ]
+
+    @admin.display(description=_("年份"), ordering="start_year")
+    def years_display(self, project):
+        return project.years
 
     @admin.display(description=_("帮扶资金"), ordering="funds")
     def funds_display(self, project):
@@ -407,7 +452,7 @@ class BenefitAdmin(HistoryAdmin):
 @admin.register(Figure)
 class FigureAdmin(ImportExportHistoryAdmin):
     resource_classes = [FigureResource]
-    list_display = ["label", "measure", "value_display", "kind", "period_display", "owner"]
+    list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
     list_filter = ["measure", "kind", "qualifier", "unit", "year"]
     search_fields = ["label", "quote", "project__title"]
     autocomplete_fields = ["project", "indicator", "beneficiary", "benefit", "part_of", "source"]
@@ -435,6 +480,10 @@ class FigureAdmin(ImportExportHistoryAdmin):
     @admin.display(description=_("期间"), ordering="year")
     def period_display(self, figure):
         return figure.period or figure.year or "—"
+
+    @admin.display(description=_("所属"))
+    def owner_display(self, figure):
+        return figure.owner
 
 
 @admin.register(Indicator)

@@ -1,7 +1,10 @@
 """Every admin page of the cooperation app opens for a superuser, at a fixed query cost."""
 
+import re
+
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_headers
 from django.urls import reverse
 
 from cooperation.models import Figure, Organization, Pairing, Project, Region
@@ -278,3 +281,16 @@ def test_admin_saves_a_counted_pairing_under_its_parent(admin_client, world):
     )
     assert response.status_code == 302
     assert str(Pairing.objects.get(east_count=20)) == "南沙区20家社会组织 → 紫云县34个村"
+
+
+@pytest.mark.parametrize("model", MODEL_ADMINS, ids=MODEL_NAMES)
+def test_changelist_columns_are_labelled_in_chinese(admin_client, world, model):
+    populate(world, 1)
+    response = admin_client.get(url(model, "changelist"))
+    headers = [
+        str(header["text"])
+        for header in result_headers(response.context["cl"])
+        if header["class_attrib"] != ' class="action-checkbox-column"'
+    ]
+    assert headers
+    assert [h for h in headers if re.search("[A-Za-z]", h)] == []
