@@ -89,6 +89,13 @@ class CooperationResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation from a number cell
+            value = row.get(field.column_name)
+            raise ValueError(_("“%(value)s”不是有效的数字。") % {"value": value}) from None
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
