@@ -129,6 +129,14 @@ class PublishableAdmin(ImportExportHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        # The status field is read-only for editors; this also covers reverting to a
+        # published version from the History page.
+        if not self.has_publish_permission(request):
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True)
+            obj.status = (stored.first() if change else None) or Publication.DRAFT
+        super().save_model(request, obj, form, change)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if "delete_selected" in actions:

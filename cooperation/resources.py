@@ -104,7 +104,7 @@ class CooperationResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         # Many-to-many cells are saved after the record; check them now, with the others.
         for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget):
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
                     field.clean(row, **kwargs)
                 except ValueError as error:

@@ -411,3 +411,9 @@ def test_str_and_urls_read_for_people(world):
     )
     with translation.override("zh-hans"):
         assert str(counted) == "南沙区20家社会组织 → 紫云县34个村"
+
+
+def test_figure_of_a_record_being_added_counts_its_owner(world):
+    unsaved = Project(title="新项目", slug="new", category="industry", pairing=world.pairing)
+    figure = Figure(value=1, unit="元", measure="assistance_funds", label="资金", project=unsaved)
+    figure.clean()

@@ -7,7 +7,14 @@ from django.urls import reverse
 
 from cooperation import roles
 from cooperation.models import Beneficiary, Pairing, Project, Publication
-from tests.factories import make_beneficiary, make_pairing, make_project, make_staff
+from tests.factories import (
+    admin_import,
+    confirm_import,
+    make_beneficiary,
+    make_pairing,
+    make_project,
+    make_staff,
+)
 
 DRAFT, PUBLISHED = Publication.DRAFT, Publication.PUBLISHED
 PUBLISHABLE = [Project, Pairing, Beneficiary]
@@ -227,3 +234,83 @@ def test_publisher_cannot_delete_a_pairing_that_has_projects(publisher, world):
     assert response.context["protected"]
     publisher.post(delete_url, {"post": "yes"})
     assert Pairing.objects.filter(pk=child.pk).exists()
+
+
+def project_form(project, **fields):
+    data = {
+        "title": project.title,
+        "slug": project.slug,
+        "category": project.category,
+        "pairing": project.pairing_id,
+        "work_status": project.work_status,
+        "start_year": project.start_year or "",
+        "end_year": "",
+        "summary": "",
+        "description": "",
+        "source": project.source_id,
+        "quote": "",
+        "source_note": "",
+    }
+    for prefix in ("project_locations", "roles", "figures", "benefits", "events"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | fields
+
+
+def test_editor_adds_projects_as_drafts(editor, world):
+    template = Project(
+        title="紫云新项目", slug="zy-new", category="industry", pairing=world.pairing
+    )
+    template.source = world.source
+    response = editor.post(
+        reverse("admin:cooperation_project_add"), project_form(template, status=PUBLISHED)
+    )
+    assert response.status_code == 302
+    assert Project.objects.get(slug="zy-new").status == DRAFT
+
+
+def test_editor_cannot_republish_by_reverting_to_a_published_version(editor, world):
+    project = make_project(world.pairing, world.source, status=PUBLISHED, title="紫云茶叶")
+    published_version = project.history.get()
+    project.status = DRAFT
+    project.save()
+    url = reverse(
+        "admin:cooperation_project_simple_history",
+        args=[project.pk, published_version.history_id],
+    )
+    response = editor.post(url, project_form(project, title="紫云茶叶（旧版）"))
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.title == "紫云茶叶（旧版）"
+    assert project.status == DRAFT
+
+
+def import_projects(client, world, rows):
+    header = "slug,title,category,pairing,start_year,status,source\n"
+    body = "".join(
+        f"{slug},{title},industry,{world.pairing.pk},2023,{status},{world.source.slug}\n"
+        for slug, title, status in rows
+    )
+    preview = admin_import(client, "project", "projects.csv", (header + body).encode())
+    return confirm_import(client, preview)
+
+
+def test_editor_import_cannot_publish(editor, world):
+    make_project(world.pairing, world.source, slug="zy-old", status=PUBLISHED)
+    make_project(world.pairing, world.source, slug="zy-draft", status=DRAFT)
+    import_projects(
+        editor,
+        world,
+        [
+            ("zy-new", "紫云新项目", PUBLISHED),
+            ("zy-old", "紫云旧项目", DRAFT),
+            ("zy-draft", "紫云草稿项目", PUBLISHED),
+        ],
+    )
+    status = dict(Project.objects.values_list("slug", "status"))
+    assert status == {"zy-new": DRAFT, "zy-old": PUBLISHED, "zy-draft": DRAFT}
+    assert Project.objects.get(slug="zy-old").title == "紫云旧项目"
+
+
+def test_publisher_import_publishes(publisher, world):
+    import_projects(publisher, world, [("zy-new", "紫云新项目", PUBLISHED)])
+    assert Project.objects.get(slug="zy-new").status == PUBLISHED
