@@ -67,6 +67,14 @@ class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["import_file"].help_text = _(
+            "第一行为列名（见上方字段）。结对关系、区域、单位等按编号填写，项目和来源按标识（slug）填写，"
+            "多个地点用分号分隔。先预览再确认；任何一行有误，整个文件都不会导入。"
+        )
+        return form
+
     def process_result(self, result, request):
         # The file passed its preview but not the import (the data changed since, or the
         # confirmation was forged): nothing was imported, and the admin is told why.

@@ -5,6 +5,7 @@ the cell; the admin imports a file all or nothing.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -88,6 +89,13 @@ class CooperationResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # An empty spreadsheet cell in a text column is empty text, as in a CharField.
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from import_export.tmp_storages import TempFolderStorage
 
 from cooperation.models import Beneficiary, Figure, Pairing, Project, Publication
+from cooperation.resources import ProjectResource
 from tests.factories import admin_import, confirm_import, make_beneficiary, make_project
 
 PROJECT_COLUMNS = ["slug", "title", "category", "pairing", "locations", "start_year", "source"]
@@ -79,6 +80,7 @@ def test_project_import_page_answers(admin_client, db):
     response = admin_client.get("/admin/cooperation/project/import/")
     assert response.status_code == 200
     assert response.context["form"].fields["format"].choices[1:3] == [("0", "csv"), ("1", "xlsx")]
+    assert "任何一行有误，整个文件都不会导入。" in response.content.decode()
 
 
 @pytest.mark.parametrize("model", ["project", "beneficiary", "pairing", "figure"])
@@ -175,16 +177,23 @@ def test_reimporting_a_file_updates_projects_by_slug(admin_client, world):
     assert Project.objects.count() == 3
 
 
-def test_exported_projects_import_back_unchanged(admin_client, world):
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_exported_projects_import_back_unchanged(admin_client, world, extension):
     make_project(world.pairing, world.source, title="紫云红心薯", locations=[world.bayang])
     url = reverse("admin:cooperation_project_export")
     form = admin_client.get(url).context["form"]
+    choice = next(key for key, label in form.fields["format"].choices if label == extension)
     columns = {name: "on" for name, field in form.fields.items() if field.initial is True}
-    response = admin_client.post(url, {"format": "0", "resource": "0", **columns})
+    response = admin_client.post(url, {"format": choice, "resource": "0", **columns})
     assert response.status_code == 200
     exported = response.content
-    assert "紫云红心薯" in exported.decode("utf-8-sig")
-    preview = admin_import(admin_client, "project", "export.csv", exported)
+    if extension == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+        assert [cell.value for cell in sheet[1]] == ProjectResource().get_export_headers()
+        assert "紫云红心薯" in [cell.value for cell in sheet[2]]
+    else:
+        assert "紫云红心薯" in exported.decode("utf-8-sig")
+    preview = admin_import(admin_client, "project", f"export.{extension}", exported)
     assert [row.import_type for row in preview.context["result"].valid_rows()] == ["skip"]
 
 
