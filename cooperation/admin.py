@@ -330,12 +330,6 @@ class PersonAdmin(HistoryAdmin):
 # Cooperation records -----------------------------------------------------------
 
 
-class PairingSideFilter(SideFilter):
-    title = _("西部区域所在地")
-    parameter_name = "west_side"
-    region_field = "west_region"
-
-
 @admin.register(Pairing)
 class PairingAdmin(PublishableAdmin):
     resource_classes = [PairingResource]
