@@ -233,7 +233,8 @@ class Figure(Cited):
         return None
 
     def clean(self):
-        owners = [f for f in self.OWNER_FIELDS if getattr(self, f"{f}_id") is not None]
+        # An inline figure of a record being added has its owner, not yet the owner's id.
+        owners = [f for f in self.OWNER_FIELDS if getattr(self, f) is not None]
         if len(owners) != 1:
             raise ValidationError(_("每条数据须且只能属于一个项目、年度指标、受益对象或受益关系。"))
         if self.part_of_id and self.part_of.unit != self.unit:

@@ -130,12 +130,25 @@ class Region(OptionallyCited):
             )
 
     def save(self, *args, **kwargs):
+        before = (
+            Region.objects.filter(pk=self.pk).values("path", "side").first() if self.pk else None
+        )
         if self.parent_id:
             self.side = self.parent.side
             self.path = self.parent.subtree_path
         else:
             self.path = "/"
         super().save(*args, **kwargs)
+        if before and (before["path"], before["side"]) != (self.path, self.side):
+            self._move_subtree(f"{before['path']}{self.pk}/")
+
+    def _move_subtree(self, old_prefix):
+        """Keep the paths and side of every region below in step after a move."""
+        below = list(Region.objects.filter(path__startswith=old_prefix))
+        for region in below:
+            region.path = self.subtree_path + region.path[len(old_prefix) :]
+            region.side = self.side
+        Region.objects.bulk_update(below, ["path", "side"])
 
 
 class Organization(OptionallyCited):
