@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import OptionallyCited, Side
 
@@ -58,7 +59,7 @@ class Region(OptionallyCited):
 
     class Meta:
         verbose_name = _("区域")
-        verbose_name_plural = _("区域")
+        verbose_name_plural = pgettext_lazy("复数", "区域")
         ordering = ["path", "name"]
         constraints = [
             models.CheckConstraint(
@@ -189,7 +190,7 @@ class Organization(OptionallyCited):
 
     class Meta:
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("复数", "单位")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -245,11 +246,11 @@ class Person(OptionallyCited):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("复数", "人员")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "post"], name="person_unique_name_post"),
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.post}）"
+        return _("%(name)s（%(post)s）") % {"name": self.name, "post": self.post}
