@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# The benchmark reads each page's number of queries from a response header.
+if env_bool("PORTAL_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "portal.middleware_querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 
