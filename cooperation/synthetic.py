@@ -7,6 +7,8 @@ Region.path, Project.funds) are set here.
 """
 
 import datetime
+import functools
+import itertools
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,7 +78,7 @@ TRADE_NAMES = [
 BUSINESSES = ["农业科技", "食品", "现代农业", "生物科技", "供应链", "电子", "服装", "文旅", "物流"]
 
 # Products and how often they appear; 茶叶 often enough for a text search to find thousands.
-PRODUCTS = [
+PRODUCTS = (
     ("茶叶", 4),
     ("食用菌", 2),
     ("红芯薯", 2),
@@ -97,10 +99,10 @@ PRODUCTS = [
     ("马铃薯", 1),
     ("枸杞", 1),
     ("花卉", 1),
-]
+)
 
 # Category shares; 人才交流 is 4%, so 250,000 projects give an export of about 10,000 rows.
-CATEGORY_SHARES = [
+CATEGORY_SHARES = (
     (Project.Category.INDUSTRY, 20),
     (Project.Category.WORKSHOP, 14),
     (Project.Category.LABOUR, 12),
@@ -110,7 +112,7 @@ CATEGORY_SHARES = [
     (Project.Category.HEALTH, 10),
     (Project.Category.RURAL, 12),
     (Project.Category.INVESTMENT, 6),
-]
+)
 
 TITLES = {
     Project.Category.INDUSTRY: [
@@ -260,20 +262,20 @@ FUNDS_LABELS = ["帮扶资金", "东西部协作资金", "财政援助资金"]
 
 # Work status by start year: older projects are mostly finished.
 WORK_STATUS = {
-    2021: [("completed", 60), ("in_operation", 35), ("under_way", 5)],
-    2022: [("completed", 50), ("in_operation", 40), ("under_way", 10)],
-    2023: [("completed", 35), ("in_operation", 35), ("under_way", 30)],
-    2024: [("completed", 15), ("in_operation", 25), ("under_way", 60)],
-    2025: [("planned", 30), ("under_way", 60), ("in_operation", 10)],
+    2021: (("completed", 60), ("in_operation", 35), ("under_way", 5)),
+    2022: (("completed", 50), ("in_operation", 40), ("under_way", 10)),
+    2023: (("completed", 35), ("in_operation", 35), ("under_way", 30)),
+    2024: (("completed", 15), ("in_operation", 25), ("under_way", 60)),
+    2025: (("planned", 30), ("under_way", 60), ("in_operation", 10)),
 }
 
 # Qualifiers of approximate figures: "2750多万元", "50余万元", "约10人".
-QUALIFIERS = [
+QUALIFIERS = (
     (Qualifier.EXACT, 85),
     (Qualifier.AT_LEAST, 8),
     (Qualifier.MORE_THAN, 5),
     (Qualifier.ABOUT, 2),
-]
+)
 
 # Which projects a pairing under the county pairing may carry.
 CHILD_CATEGORIES = {
@@ -418,8 +420,16 @@ def moment(rng, year):
     return datetime.datetime.combine(day, datetime.time(9, rng.randrange(60)), datetime.UTC)
 
 
+@functools.cache
+def _cumulative(weighted):
+    values, weights = zip(*weighted, strict=True)
+    return values, list(itertools.accumulate(weights))
+
+
 def pick(rng, weighted):
-    return rng.choices([v for v, _w in weighted], [w for _v, w in weighted])[0]
+    """One value of a tuple of (value, weight) pairs, drawn by weight."""
+    values, cumulative = _cumulative(weighted)
+    return rng.choices(values, cum_weights=cumulative)[0]
 
 
 @contextmanager

@@ -143,3 +143,13 @@ def test_query_count_header_counts_the_queries_of_a_request(client, db, settings
 
 def test_no_query_count_header_by_default(client, db):
     assert "X-Query-Count" not in client.get(reverse("healthz"))
+
+
+def test_page_200_may_be_missing_from_the_small_data_set_only():
+    deep = run.DEEP_PAGE
+    small = run.evaluate(results(**{deep: result(5.0, status=404)}), results(**{deep: result(5.0)}))
+    assert row(small, deep)["result"] == "pass"
+    table = run.markdown(small, (1000, 250000), {}, [])
+    assert "| 5.0 (404) | 5.0 |" in table
+    large = run.evaluate(results(), results(**{deep: result(5.0, status=404)}))
+    assert row(large, deep)["result"] == "FAIL: status 404"
