@@ -555,8 +555,10 @@ class Synthesizer:
             else:
                 current = open_cities.get(province_name)
                 if current is None or current[1] == 0:
-                    _stem, name = self.names.fresh(rng, self.names.cities, "市")
-                    self.names.under_province.setdefault(province.pk, set()).add(name)
+                    siblings = self.names.under_province.setdefault(province.pk, set())
+                    _stem, name = self.names.fresh(rng, self.names.cities | siblings, "市")
+                    self.names.cities.add(name)
+                    siblings.add(name)
                     city = Region(name=name, level=Region.Level.CITY, parent=province)
                     cities.append(city)
                     current = open_cities[province_name] = [city, rng.randint(3, 8)]
