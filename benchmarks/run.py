@@ -95,7 +95,8 @@ first = Project.objects.published().order_by("slug").first()
 place = ProjectLocation.objects.filter(project=first).select_related("region").first().region
 town = place if place.level == Region.Level.TOWN else place.parent
 if connection.vendor == "postgresql":
-    database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 100}"
+    major, minor = divmod(connection.pg_version, 10000)
+    database = f"PostgreSQL {major}.{minor}"
 else:
     database = f"SQLite {sqlite3.sqlite_version}"
 print(json.dumps({
@@ -126,6 +127,10 @@ def database_for(size, database_url):
         name = f"{parts.path.lstrip('/')}_{size}"
         return "postgresql", urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
     return "sqlite", f"sqlite:///{RESULTS / f'benchmark-{size}.sqlite3'}"
+
+
+def facts_script():
+    return FACTS % (dict([EXPORT_FILTER.split("=")]),)
 
 
 def page_urls(facts):
@@ -478,8 +483,7 @@ def run(sizes, reuse):
         print(f"{size:,} projects on {kind}")
         synthesized = prepare(size, kind, url, env, reuse)
         manage(env, "shell", "--no-imports", "-c", ADMIN_ACCOUNT % (ADMIN_USER, password))
-        export_filter = dict([EXPORT_FILTER.split("=")])
-        output = manage(env, "shell", "--no-imports", "-c", FACTS % export_filter, capture=True)
+        output = manage(env, "shell", "--no-imports", "-c", facts_script(), capture=True)
         facts = json.loads(output.strip().splitlines()[-1])
         urls[size] = page_urls(facts)
         notes.append(

@@ -153,3 +153,9 @@ def test_page_200_may_be_missing_from_the_small_data_set_only():
     assert "| 5.0 (404) | 5.0 |" in table
     large = run.evaluate(results(), results(**{deep: result(5.0, status=404)}))
     assert row(large, deep)["result"] == "FAIL: status 404"
+
+
+def test_facts_script_is_python_that_counts_the_export_filter():
+    script = run.facts_script()
+    compile(script, "facts", "exec")
+    assert ".filter(**{'category': 'talent'})" in script
