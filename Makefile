@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11+ and make: `make run`, `make test`.
 PYTHON ?= python3
 PORT ?= 8000
+PYTEST_ARGS ?= -n auto
 VENV := .venv
 PY := $(VENV)/bin/python
 FIXTURES := $(wildcard fixtures/*.json)

@@ -51,6 +51,19 @@ def yuan_parts(value):
     return plain_number(round(value, 2)), "元"
 
 
+def count_parts(value, unit):
+    """A large count scaled the way Chinese readers read it: 2000000斤 → ('200', '万斤').
+
+    Counts below 十万 stay whole (5005人, 1526人次); percentages never scale.
+    """
+    value = Decimal(value)
+    if unit != "%" and value >= YI:
+        return plain_number(round(value / YI, 4)), f"亿{unit}"
+    if unit != "%" and value >= 10 * WAN:
+        return plain_number(round(value / WAN, 4)), f"万{unit}"
+    return plain_number(value), unit
+
+
 def plural_count(value):
     """The count that picks a plural form: a fraction is never singular ('1.5 people')."""
     value = Decimal(value)
@@ -89,10 +102,7 @@ def quantity_text(value, unit, qualifier=Qualifier.EXACT):
             Qualifier.ABOUT: _("约%(quantity)s"),
         }.get(qualifier)
         return qualified % {"quantity": text} if qualified else text
-    if unit == "元":
-        number, unit = yuan_parts(value)
-    else:
-        number = plain_number(value)
+    number, unit = yuan_parts(value) if unit == "元" else count_parts(value, unit)
     if qualifier in QUALIFIER_INFIX:
         return f"{number}{QUALIFIER_INFIX[qualifier]}{unit}"
     if qualifier == Qualifier.ABOUT:

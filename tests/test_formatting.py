@@ -31,11 +31,15 @@ def test_money_reads_in_wan_and_yi_with_its_qualifier(value, qualifier, text):
     [
         (1526, Figure.Unit.PERSON, Qualifier.EXACT, "1526人"),
         (10, Figure.Unit.KIND, Qualifier.MORE_THAN, "10余种"),
-        (2000000, Figure.Unit.JIN, Qualifier.EXACT, "2000000斤"),
+        (99999, Figure.Unit.PERSON, Qualifier.EXACT, "99999人"),
         (300, Figure.Unit.PERSON_TIME, Qualifier.ABOUT, "约300人次"),
+        (2000000, Figure.Unit.JIN, Qualifier.EXACT, "200万斤"),
+        (2000000, Figure.Unit.JIN, Qualifier.AT_LEAST, "200多万斤"),
+        (150000000, Figure.Unit.PERSON, Qualifier.EXACT, "1.5亿人"),
+        (96, Figure.Unit.PERCENT, Qualifier.EXACT, "96%"),
     ],
 )
-def test_other_units_are_not_scaled(value, unit, qualifier, text):
+def test_counts_scale_to_wan_only_from_one_hundred_thousand(value, unit, qualifier, text):
     with translation.override("zh-hans"):
         assert quantity_text(value, unit, qualifier) == text
 

@@ -178,7 +178,7 @@ def test_catalog_holds_every_string_marked_for_translation(tmp_path):
         ("1", "人", Qualifier.EXACT, "1 person", "1人"),
         ("1526", "人次", Qualifier.EXACT, "1,526 person-times", "1526人次"),
         ("10", "种", Qualifier.MORE_THAN, "more than 10 kinds", "10余种"),
-        ("2000000", "斤", Qualifier.EXACT, "2,000,000 jin", "2000000斤"),
+        ("2000000", "斤", Qualifier.EXACT, "2,000,000 jin", "200万斤"),
         ("12", "家", Qualifier.EXACT, "12", "12家"),
         ("1", "所", Qualifier.EXACT, "1", "1所"),
         ("95", "%", Qualifier.EXACT, "95%", "95%"),
