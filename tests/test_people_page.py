@@ -27,7 +27,7 @@ def test_people_page_shows_public_officials_with_post_organisation_and_source(wo
     assert "广州市南沙区挂职紫云自治县副县长" in html
     assert f'<a href="{county.get_absolute_url()}">紫云自治县人民政府</a>' in html
     assert f'<a href="{world.source.get_absolute_url()}">' in html
-    assert "“广州市南沙区挂职紫云自治县副县长范献强感触颇深地说道”" in html
+    assert "<q>广州市南沙区挂职紫云自治县副县长范献强感触颇深地说道</q>" in html
 
 
 def test_people_page_never_shows_private_individuals(world, client):

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -39,10 +38,6 @@ PAIRING_PARTIES = (
 
 def crumb(label, name=None, **kwargs):
     return (label, reverse(f"cooperation:{name}", kwargs=kwargs) if name else None)
-
-
-def home_crumb():
-    return crumb(_("首页"), "home")
 
 
 class LenientPaginationMixin:
@@ -78,7 +73,7 @@ class RegionListView(TemplateView):
             (label, [p for p in below[None] if p.side == side]) for side, label in Side.choices
         ]
         return super().get_context_data(
-            sides=sides, breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "区域"))], **kwargs
+            sides=sides, breadcrumbs=[crumb(pgettext_lazy("复数", "区域"))], **kwargs
         )
 
 
@@ -109,7 +104,7 @@ class RegionDetailView(DetailView):
         )
         beneficiaries = Beneficiary.objects.published().filter(region__in=within)
         ancestors = region.ancestors()
-        breadcrumbs = [home_crumb(), crumb(pgettext_lazy("复数", "区域"), "region-list")]
+        breadcrumbs = [crumb(pgettext_lazy("复数", "区域"), "region-list")]
         breadcrumbs += [(a.name, a.get_absolute_url()) for a in ancestors]
         breadcrumbs.append((region.name, None))
         return super().get_context_data(
@@ -151,7 +146,7 @@ class OrganizationListView(LenientPaginationMixin, ListView):
             kinds=Organization.Kind.choices,
             current_kind=self.kind,
             query=urlencode({"kind": self.kind}) if self.kind else "",
-            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "单位"))],
+            breadcrumbs=[crumb(pgettext_lazy("复数", "单位"))],
             **kwargs,
         )
 
@@ -166,9 +161,7 @@ class OrganizationDetailView(DetailView):
         organization = self.object
         published_projects = Project.objects.published()
         return super().get_context_data(
-            breadcrumbs=[
-                home_crumb(),
-                crumb(pgettext_lazy("复数", "单位"), "organization-list"),
+            breadcrumbs=[crumb(pgettext_lazy("复数", "单位"), "organization-list"),
                 (organization.name, None),
             ],
             pairings=Pairing.objects.published()
@@ -194,7 +187,7 @@ class SourceListView(LenientPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "来源"))], **kwargs
+            breadcrumbs=[crumb(pgettext_lazy("复数", "来源"))], **kwargs
         )
 
 
@@ -231,9 +224,7 @@ class SourceDetailView(DetailView):
             beneficiary__in=Beneficiary.objects.published(),
         ).select_related("project", "beneficiary")
         return super().get_context_data(
-            breadcrumbs=[
-                home_crumb(),
-                crumb(pgettext_lazy("复数", "来源"), "source-list"),
+            breadcrumbs=[crumb(pgettext_lazy("复数", "来源"), "source-list"),
                 (source.title, None),
             ],
             projects=published_projects.filter(source=source),
@@ -267,5 +258,5 @@ class PeopleView(LenientPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "人员"))], **kwargs
+            breadcrumbs=[crumb(pgettext_lazy("复数", "人员"))], **kwargs
         )
