@@ -161,7 +161,8 @@ class OrganizationDetailView(DetailView):
         organization = self.object
         published_projects = Project.objects.published()
         return super().get_context_data(
-            breadcrumbs=[crumb(pgettext_lazy("复数", "单位"), "organization-list"),
+            breadcrumbs=[
+                crumb(pgettext_lazy("复数", "单位"), "organization-list"),
                 (organization.name, None),
             ],
             pairings=Pairing.objects.published()
@@ -224,7 +225,8 @@ class SourceDetailView(DetailView):
             beneficiary__in=Beneficiary.objects.published(),
         ).select_related("project", "beneficiary")
         return super().get_context_data(
-            breadcrumbs=[crumb(pgettext_lazy("复数", "来源"), "source-list"),
+            breadcrumbs=[
+                crumb(pgettext_lazy("复数", "来源"), "source-list"),
                 (source.title, None),
             ],
             projects=published_projects.filter(source=source),
