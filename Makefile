@@ -50,7 +50,7 @@ format: $(VENV)/.installed
 
 # Needs GNU gettext; the compiled catalogs are committed so that users do not.
 messages: $(VENV)/.installed
-	$(TEST_ENV) $(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(TEST_ENV) $(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(TEST_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -1,4 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
@@ -42,12 +48,46 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_display = ["history_username"]
 
 
+def import_problems(result):
+    """Each problem of an import, naming the row (header not counted) and the field."""
+    problems = []
+    for row in result.invalid_rows:
+        for field, errors in row.error_dict.items():
+            where = "" if field == NON_FIELD_ERRORS else f" {field}"
+            problems += [(row.number, f"{where}：{error}") for error in errors]
+    for number, errors in result.row_errors():
+        problems += [(number, f"：{error.error}") for error in errors]
+    return [_("第%(row)d行") % {"row": number} + text for number, text in problems]
+
+
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
-    def get_import_data_kwargs(self, request, *args, **kwargs):
+    def get_import_data_kwargs(self, **kwargs):
         # All or nothing: one invalid row rolls the whole file back.
-        kwargs = super().get_import_data_kwargs(request, *args, **kwargs)
+        kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["import_file"].help_text = _(
+            "第一行为列名（见上方字段）。结对关系、区域、单位等按编号填写，项目和来源按标识（slug）填写，"
+            "多个地点用分号分隔。先预览再确认；任何一行有误，整个文件都不会导入。"
+        )
+        return form
+
+    def process_result(self, result, request):
+        # The file passed its preview but not the import (the data changed since, or the
+        # confirmation was forged): nothing was imported, and the admin is told why.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _("未导入任何记录。") + "；".join(import_problems(result)),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        return super().process_result(result, request)
 
 
 class SideFilter(admin.SimpleListFilter):
@@ -62,6 +102,20 @@ class SideFilter(admin.SimpleListFilter):
         if self.value() in Side.values:
             return queryset.filter(**{f"{self.region_field}__side": self.value()})
         return queryset
+
+
+def delete_unpublished(modeladmin, request, queryset):
+    """Django's bulk delete, refused as a whole while a selected record is published."""
+    published = queryset.filter(status=Publication.PUBLISHED).count()
+    if published:
+        modeladmin.message_user(
+            request,
+            _("所选记录中有 %(count)d 条已发布，未删除任何记录。请先撤回发布再删除。")
+            % {"count": published},
+            messages.ERROR,
+        )
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 class PublishableAdmin(ImportExportHistoryAdmin):
@@ -83,15 +137,20 @@ class PublishableAdmin(ImportExportHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        kept = queryset.filter(status=Publication.PUBLISHED).count()
-        if kept:
-            self.message_user(
-                request,
-                _("已发布的记录不能删除，请先撤回发布：%(count)d 条未删除。") % {"count": kept},
-                messages.WARNING,
-            )
-        super().delete_queryset(request, queryset.exclude(status=Publication.PUBLISHED))
+    def save_model(self, request, obj, form, change):
+        # The status field is read-only for editors; this also covers reverting to a
+        # published version from the History page.
+        if not self.has_publish_permission(request):
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True)
+            obj.status = (stored.first() if change else None) or Publication.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (delete_unpublished, "delete_selected", description)
+        return actions
 
     def _set_status(self, request, queryset, status):
         changed = 0
@@ -203,16 +262,39 @@ class SourceAdmin(HistoryAdmin):
     search_fields = ["title", "publisher", "author", "description"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RegionForm(forms.ModelForm):
+    """A province's side is chosen; every region below takes its province's side."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "short_name", "level", "parent", "side", "division_code"]
+        fields += ["source", "quote", "source_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if parent is not None:
+            cleaned["side"] = parent.side
+        elif not cleaned.get("side"):
+            self.add_error("side", _("省级区域须选择东部或西部。"))
+        return cleaned
 
 
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
+    form = RegionForm
     list_display = ["name", "level", "parent", "side", "division_code"]
     list_filter = ["level", "side"]
     search_fields = ["name", "short_name", "division_code"]
     autocomplete_fields = ["parent", "source"]
     list_select_related = ["parent"]
-    readonly_fields = ["side"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "level", "parent", "side", "division_code"]}),
         CITATION_FIELDS,
@@ -246,12 +328,6 @@ class PersonAdmin(HistoryAdmin):
 
 
 # Cooperation records -----------------------------------------------------------
-
-
-class PairingSideFilter(SideFilter):
-    title = _("西部区域所在地")
-    parameter_name = "west_side"
-    region_field = "west_region"
 
 
 @admin.register(Pairing)
@@ -315,7 +391,7 @@ class ProjectAdmin(PublishableAdmin):
         "title",
         "category",
         "pairing",
-        "years",
+        "years_display",
         "work_status",
         "funds_display",
         "status",
@@ -344,6 +420,10 @@ class ProjectAdmin(PublishableAdmin):
         (_("内容"), {"fields": ["summary", "description"]}),
         CITATION_FIELDS,
     ]
+
+    @admin.display(description=_("年份"), ordering="start_year")
+    def years_display(self, project):
+        return project.years
 
     @admin.display(description=_("帮扶资金"), ordering="funds")
     def funds_display(self, project):
@@ -382,7 +462,7 @@ class BenefitAdmin(HistoryAdmin):
 @admin.register(Figure)
 class FigureAdmin(ImportExportHistoryAdmin):
     resource_classes = [FigureResource]
-    list_display = ["label", "measure", "value_display", "kind", "period_display", "owner"]
+    list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
     list_filter = ["measure", "kind", "qualifier", "unit", "year"]
     search_fields = ["label", "quote", "project__title"]
     autocomplete_fields = ["project", "indicator", "beneficiary", "benefit", "part_of", "source"]
@@ -410,6 +490,10 @@ class FigureAdmin(ImportExportHistoryAdmin):
     @admin.display(description=_("期间"), ordering="year")
     def period_display(self, figure):
         return figure.period or figure.year or "—"
+
+    @admin.display(description=_("所属"))
+    def owner_display(self, figure):
+        return figure.owner
 
 
 @admin.register(Indicator)

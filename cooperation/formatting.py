@@ -1,14 +1,30 @@
-"""How figures read to Chinese readers: 305.65万元, 3.89亿元, 2750多万元, 约10人."""
+"""How figures read: 305.65万元, 3.89亿元, 2750多万元, 约10人 to Chinese readers, and
+"3.0565 million yuan", "at least 27.5 million yuan", "about 10 people" to English ones."""
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext as _
 
-from cooperation.models import Qualifier
+from cooperation.models import Figure, Qualifier
+
+Unit = Figure.Unit
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
+MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
+
+UNIT_WORDS = {
+    Unit.PERSON: ngettext_lazy("%(number)s人", "%(number)s人", "count"),
+    Unit.PERSON_TIME: ngettext_lazy("%(number)s人次", "%(number)s人次", "count"),
+    Unit.SESSION: ngettext_lazy("%(number)s期", "%(number)s期", "count"),
+    Unit.BATCH: ngettext_lazy("%(number)s批", "%(number)s批", "count"),
+    Unit.LESSON: ngettext_lazy("%(number)s节", "%(number)s节", "count"),
+    Unit.KIND: ngettext_lazy("%(number)s种", "%(number)s种", "count"),
+    Unit.JIN: ngettext_lazy("%(number)s斤", "%(number)s斤", "count"),
+}
+MEASURE_WORDS = {Unit.ITEM, Unit.ENTERPRISE, Unit.SCHOOL}
 
 # Chinese places 多 and 余 between the number and the unit ("2750多万元", "50余万元").
 QUALIFIER_INFIX = {Qualifier.AT_LEAST: "多", Qualifier.MORE_THAN: "余"}
@@ -18,6 +34,11 @@ def plain_number(value):
     """A Decimal without trailing zeros or exponent: 305.6500 → '305.65', 1.0E+3 → '1000'."""
     text = format(Decimal(value).normalize(), "f")
     return text
+
+
+def grouped_number(value):
+    """plain_number with thousands separators, as English readers expect: '2,000,000'."""
+    return format(Decimal(value).normalize(), ",f")
 
 
 def yuan_parts(value):
@@ -30,25 +51,53 @@ def yuan_parts(value):
     return plain_number(round(value, 2)), "元"
 
 
+def plural_count(value):
+    """The count that picks a plural form: a fraction is never singular ('1.5 people')."""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else 2
+
+
+def yuan_in_words(value):
+    """An amount in 元 in millions and billions: '3.0565 million yuan', '500,000 yuan'."""
+    value = Decimal(value)
+    if value >= BILLION:
+        return _("%(number)s十亿元") % {"number": grouped_number(round(value / BILLION, 5))}
+    if value >= MILLION:
+        return _("%(number)s百万元") % {"number": grouped_number(round(value / MILLION, 6))}
+    return _("%(number)s元") % {"number": grouped_number(round(value, 2))}
+
+
+def count_in_words(value, unit):
+    """A count with its unit as a word; a measure word English has no noun for (个, 家, 所)
+    is dropped: '12'."""
+    words = UNIT_WORDS.get(unit)
+    if words is None:
+        return grouped_number(value) if unit in MEASURE_WORDS else f"{grouped_number(value)}{unit}"
+    return words % {"number": grouped_number(value), "count": plural_count(value)}
+
+
 def quantity_text(value, unit, qualifier=Qualifier.EXACT):
-    """A number with its unit and qualifier; amounts of money scaled to 万元/亿元."""
+    """A number with its unit and qualifier; amounts of money scaled to 万元/亿元 in Chinese
+    and to millions or billions of yuan in other languages."""
     if value is None:
         return ""
+    if not (get_language() or "zh-hans").startswith("zh"):
+        text = yuan_in_words(value) if unit == "元" else count_in_words(value, unit)
+        qualified = {
+            Qualifier.AT_LEAST: _("至少%(quantity)s"),
+            Qualifier.MORE_THAN: _("超过%(quantity)s"),
+            Qualifier.ABOUT: _("约%(quantity)s"),
+        }.get(qualifier)
+        return qualified % {"quantity": text} if qualified else text
     if unit == "元":
         number, unit = yuan_parts(value)
     else:
         number = plain_number(value)
-    chinese = (get_language() or "zh-hans").startswith("zh")
-    if qualifier in QUALIFIER_INFIX and chinese:
+    if qualifier in QUALIFIER_INFIX:
         return f"{number}{QUALIFIER_INFIX[qualifier]}{unit}"
-    if qualifier == Qualifier.ABOUT and chinese:
+    if qualifier == Qualifier.ABOUT:
         return f"约{number}{unit}"
-    prefix = {
-        Qualifier.AT_LEAST: _("至少"),
-        Qualifier.MORE_THAN: _("超过"),
-        Qualifier.ABOUT: _("约"),
-    }.get(qualifier, "")
-    return f"{prefix} {number}{unit}".strip()
+    return f"{number}{unit}"
 
 
 def yuan(value, qualifier=Qualifier.EXACT):

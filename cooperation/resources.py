@@ -1,51 +1,165 @@
-"""Spreadsheet import and export (CSV, XLSX) for the records admins keep in spreadsheets."""
+"""Spreadsheet import and export (CSV, XLSX) for the records admins keep in spreadsheets.
 
+A row that cannot be imported is reported with its field, so that an admin can fix
+the cell; the admin imports a file all or nothing.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from cooperation.models import Beneficiary, Figure, Pairing, Project, Publication, Region, Source
+from cooperation.models import (
+    Beneficiary,
+    Benefit,
+    Figure,
+    Indicator,
+    Organization,
+    Pairing,
+    Project,
+    Publication,
+    Region,
+    Source,
+)
 
 
-class ByIdOrNone(widgets.ForeignKeyWidget):
-    """An empty cell is no reference; anything else must name an existing record."""
+def key_name(model, field):
+    if field in ("pk", "id"):
+        return _("编号")
+    return model._meta.get_field(field).verbose_name
+
+
+def not_found(model, field, value):
+    return ValueError(
+        _("找不到%(key)s为“%(value)s”的%(model)s。")
+        % {"key": key_name(model, field), "value": value, "model": model._meta.verbose_name}
+    )
+
+
+def cell_text(value):
+    """Spreadsheet cells come back as numbers: 5.0 is the key "5"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+class Reference(widgets.ForeignKeyWidget):
+    """A reference to an existing record. An empty cell is none; an unknown key is an error."""
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
+        if value is None or cell_text(value) == "":
             return None
-        return super().clean(value, row=row, **kwargs)
+        key = cell_text(value)
+        try:
+            return super().clean(key, row=row, **kwargs)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise not_found(self.model, self.field, key) from None
 
 
-class PublishingResource(resources.ModelResource):
-    """Only users who may publish can set or change a record's publication state by import."""
+class References(widgets.ManyToManyWidget):
+    """Several references in one cell ("12;15"); every one must exist."""
 
-    source = fields.Field(
-        attribute="source",
-        column_name="source",
-        widget=widgets.ForeignKeyWidget(Source, field="slug"),
-    )
+    def clean(self, value, row=None, **kwargs):
+        if value is None or cell_text(value) == "":
+            return self.model.objects.none()
+        keys = [key.strip() for key in cell_text(value).split(self.separator) if key.strip()]
+        try:
+            found = {
+                str(getattr(record, self.field)): record.pk
+                for record in self.model.objects.filter(**{f"{self.field}__in": keys})
+            }
+        except (ValueError, TypeError):
+            found = {}
+        for key in keys:
+            if key not in found:
+                raise not_found(self.model, self.field, key)
+        return self.model.objects.filter(pk__in=found.values())
+
+
+def reference(model, column, field="pk"):
+    return fields.Field(attribute=column, column_name=column, widget=Reference(model, field))
+
+
+class CooperationResource(resources.ModelResource):
+    """Errors keyed by column and label ("category（类别）"), references checked before saving."""
+
+    source = reference(Source, "source", "slug")
 
     class Meta:
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # An empty spreadsheet cell in a text column is empty text, as in a CharField.
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ArithmeticError:  # decimal.InvalidOperation from a number cell
+            value = row.get(field.column_name)
+            raise ValueError(_("“%(value)s”不是有效的数字。") % {"value": value}) from None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Many-to-many cells are saved after the record; check them now, with the others.
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError(
+                {self.column_label(key): messages for key, messages in error.message_dict.items()}
+            ) from None
+
+    def column_label(self, attribute):
+        if attribute == NON_FIELD_ERRORS:
+            return attribute
+        column = next(
+            (f.column_name for f in self.get_import_fields() if f.attribute == attribute),
+            attribute,
+        )
+        try:
+            label = self._meta.model._meta.get_field(attribute).verbose_name
+        except FieldDoesNotExist:
+            return column
+        return f"{column}（{label}）"
+
+
+class PublishingResource(CooperationResource):
+    """Only users who may publish can set or change a record's publication state by import."""
+
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
         model_name = instance._meta.model_name
         if user is not None and not user.has_perm(f"cooperation.publish_{model_name}"):
             stored = type(instance).objects.filter(pk=instance.pk).values_list("status", flat=True)
-            instance.status = stored.first() if instance.pk else Publication.DRAFT
-            instance.status = instance.status or Publication.DRAFT
+            instance.status = (stored.first() if instance.pk else None) or Publication.DRAFT
         super().before_save_instance(instance, row, **kwargs)
 
 
 class ProjectResource(PublishingResource):
-    pairing = fields.Field(
-        attribute="pairing", column_name="pairing", widget=widgets.ForeignKeyWidget(Pairing)
-    )
+    pairing = reference(Pairing, "pairing")
     locations = fields.Field(
         attribute="locations",
         column_name="locations",
-        widget=widgets.ManyToManyWidget(Region, separator=";"),
+        widget=References(Region, separator=";"),
     )
 
     class Meta(PublishingResource.Meta):
@@ -71,7 +185,8 @@ class ProjectResource(PublishingResource):
 
 
 class BeneficiaryResource(PublishingResource):
-    region = fields.Field(attribute="region", column_name="region", widget=ByIdOrNone(Region))
+    region = reference(Region, "region")
+    organization = reference(Organization, "organization")
 
     class Meta(PublishingResource.Meta):
         model = Beneficiary
@@ -80,6 +195,7 @@ class BeneficiaryResource(PublishingResource):
             "name",
             "kind",
             "region",
+            "organization",
             "description",
             "status",
             "source",
@@ -90,6 +206,12 @@ class BeneficiaryResource(PublishingResource):
 
 
 class PairingResource(PublishingResource):
+    parent = reference(Pairing, "parent")
+    east_region = reference(Region, "east_region")
+    east_organization = reference(Organization, "east_organization")
+    west_region = reference(Region, "west_region")
+    west_organization = reference(Organization, "west_organization")
+
     class Meta(PublishingResource.Meta):
         model = Pairing
         fields = [
@@ -113,20 +235,15 @@ class PairingResource(PublishingResource):
         export_order = fields
 
 
-class FigureResource(resources.ModelResource):
-    source = fields.Field(
-        attribute="source",
-        column_name="source",
-        widget=widgets.ForeignKeyWidget(Source, field="slug"),
-    )
-    project = fields.Field(
-        attribute="project", column_name="project", widget=ByIdOrNone(Project, field="slug")
-    )
+class FigureResource(CooperationResource):
+    project = reference(Project, "project", "slug")
+    indicator = reference(Indicator, "indicator")
+    beneficiary = reference(Beneficiary, "beneficiary")
+    benefit = reference(Benefit, "benefit")
+    part_of = reference(Figure, "part_of")
 
-    class Meta:
+    class Meta(CooperationResource.Meta):
         model = Figure
-        clean_model_instances = True
-        skip_unchanged = True
         fields = [
             "id",
             "project",

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from cooperation.formatting import yuan
 from cooperation.models import Beneficiary, Pairing, Project, Qualifier
@@ -92,7 +93,8 @@ class ProjectTable(PortalTable):
         )
 
     def render_locations(self, value):
-        return "、".join(region.display_name for region in value.all())
+        separator = pgettext("列举分隔符", "、")
+        return separator.join(region.display_name for region in value.all())
 
     def value_locations(self, value):
         return self.render_locations(value)

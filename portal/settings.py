@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The benchmark reads each page's number of queries from a response header.
+if env_bool("PORTAL_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "portal.middleware_querycount.QueryCountMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 

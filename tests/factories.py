@@ -177,3 +177,49 @@ def add_activity(world, count):
         status=Publication.DRAFT,
     )
     return projects
+
+
+def make_staff(group_name, username=None):
+    """A staff user in one of the admin roles (cooperation.roles.EDITORS or PUBLISHERS)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username or unique("staff"), is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def admin_import(client, model_name, file_name, content):
+    """Upload a file on the admin's import page; returns the preview (or the errors) page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse(f"admin:cooperation_{model_name}_import")
+    form = client.get(url).context["form"]
+    extension = file_name.rsplit(".", 1)[1]
+    choice = next(key for key, label in form.fields["format"].choices if label == extension)
+    upload = SimpleUploadedFile(file_name, content)
+    return client.post(url, {"format": choice, "resource": "0", "import_file": upload})
+
+
+def confirm_import(client, preview):
+    """Post the confirmation form exactly as the preview page gives it."""
+    from html.parser import HTMLParser
+
+    class ConfirmForm(HTMLParser):
+        action, fields, inside = None, {}, False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and attrs.get("action", "").endswith("/process_import/"):
+                self.action, self.inside = attrs["action"], True
+            elif tag == "input" and self.inside and attrs.get("type") != "submit":
+                self.fields[attrs["name"]] = attrs.get("value", "")
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "form"
+
+    form = ConfirmForm()
+    form.feed(preview.content.decode())
+    assert form.action, "the preview page offers no confirmation"
+    return client.post(form.action, form.fields, follow=True)

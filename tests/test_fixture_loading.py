@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 FIXTURES = sorted(str(path) for path in FIXTURE_DIR.glob("*.json"))
@@ -118,12 +118,13 @@ def test_broken_fixture_leaves_loaded_data_exactly_as_it_was(db, tmp_path):
     assert article_rows() == rows
 
 
-def test_dangling_reference_is_refused_and_changes_nothing(db, tmp_path):
-    """Django checks references after all files are read, so it names the table, not the file."""
-    paths, _broken_file, _pk = broken_copy(tmp_path, {"project": 999999})
+def test_dangling_reference_is_refused_naming_file_and_object(db, tmp_path):
+    paths, broken_file, pk = broken_copy(tmp_path, {"project": 999999})
     before = row_counts()
-    with pytest.raises(Exception) as refusal:
+    with pytest.raises(CommandError) as refusal:
         load(*paths)
     message = str(refusal.value)
-    assert "cooperation_event" in message and "999999" in message
+    assert str(broken_file) in message
+    assert f"cooperation.event(pk={pk})" in message
+    assert "cooperation.project(pk=999999)" in message
     assert row_counts() == before

@@ -3,7 +3,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import FIRST_YEAR, LAST_YEAR, Cited, Publication, year_in_range, year_validators
 from .pairings import Pairing
@@ -106,7 +108,7 @@ class Figure(Cited):
         _("名称"), max_length=200, help_text=_("来源中的说法，如“实际到位投资额”。")
     )
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
-    unit = models.CharField(_("单位"), max_length=8, choices=Unit.choices)
+    unit = models.CharField(pgettext_lazy("计量", "单位"), max_length=8, choices=Unit.choices)
     qualifier = models.CharField(
         _("限定"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
     )
@@ -166,7 +168,7 @@ class Figure(Cited):
 
     class Meta:
         verbose_name = _("数据")
-        verbose_name_plural = _("数据")
+        verbose_name_plural = pgettext_lazy("复数", "数据")
         ordering = ["measure", "-year", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -223,7 +225,7 @@ class Figure(Cited):
     def __str__(self):
         from cooperation.formatting import figure_text
 
-        return f"{self.label}：{figure_text(self)}"
+        return _("%(label)s：%(value)s") % {"label": self.label, "value": figure_text(self)}
 
     @property
     def owner(self):
@@ -233,7 +235,8 @@ class Figure(Cited):
         return None
 
     def clean(self):
-        owners = [f for f in self.OWNER_FIELDS if getattr(self, f"{f}_id") is not None]
+        # An inline figure of a record being added has its owner, not yet the owner's id.
+        owners = [f for f in self.OWNER_FIELDS if getattr(self, f) is not None]
         if len(owners) != 1:
             raise ValidationError(_("每条数据须且只能属于一个项目、年度指标、受益对象或受益关系。"))
         if self.part_of_id and self.part_of.unit != self.unit:
@@ -273,7 +276,7 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = _("年度指标")
-        verbose_name_plural = _("年度指标")
+        verbose_name_plural = pgettext_lazy("复数", "年度指标")
         ordering = ["pairing", "measure", "-year"]
         constraints = [
             models.UniqueConstraint(
@@ -358,7 +361,7 @@ class Event(Cited):
         related_name="events",
     )
     people = models.ManyToManyField(
-        Person, verbose_name=_("人员"), blank=True, related_name="events"
+        Person, verbose_name=pgettext_lazy("复数", "人员"), blank=True, related_name="events"
     )
     description = models.TextField(_("说明"), blank=True)
 
@@ -366,7 +369,7 @@ class Event(Cited):
 
     class Meta:
         verbose_name = _("大事记")
-        verbose_name_plural = _("大事记")
+        verbose_name_plural = pgettext_lazy("复数", "大事记")
         ordering = ["-date", "title"]
         constraints = [
             models.CheckConstraint(
@@ -398,7 +401,7 @@ class Event(Cited):
     @property
     def date_text(self):
         if self.date_precision == self.Precision.YEAR:
-            return f"{self.date.year}年"
+            return _("%(year)d年") % {"year": self.date.year}
         if self.date_precision == self.Precision.MONTH:
-            return f"{self.date.year}年{self.date.month}月"
-        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+            return date_format(self.date, "YEAR_MONTH_FORMAT")
+        return date_format(self.date, "DATE_FORMAT")

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from .base import Cited, Publishable, Side, year_in_range, year_validators
 from .places import Organization, Region
@@ -30,17 +31,48 @@ class Pairing(Publishable, Cited):
         LAYERED = "layered", _("叠加帮扶")
         TEAM_BASED = "team_based", _("组团式帮扶")
 
-    # What one party of each side is, for the counted form: "8个村（社区）", "4家企业".
-    PARTY_NOUNS = {
-        Level.PROVINCE: (_("个省"), _("个省")),
-        Level.CITY: (_("个市"), _("个市")),
-        Level.COUNTY: (_("个区县"), _("个区县")),
-        Level.TOWN: (_("个乡镇"), _("个乡镇")),
-        Level.VILLAGE: (_("个村（社区）"), _("个村")),
-        Level.ENTERPRISE_VILLAGE: (_("家企业"), _("个村")),
-        Level.SOCIAL_VILLAGE: (_("家社会组织"), _("个村")),
-        Level.HOSPITAL: (_("家医院"), _("家医院")),
-        Level.SCHOOL: (_("所学校"), _("所学校")),
+    # The counted form of each side's parties: "南沙区8个村（社区）", "4家企业".
+    PARTY_COUNTS = {
+        Level.PROVINCE: (
+            ngettext_lazy("%(region)s%(count)d个省", "%(region)s%(count)d个省", "count"),
+            ngettext_lazy("%(region)s%(count)d个省", "%(region)s%(count)d个省", "count"),
+        ),
+        Level.CITY: (
+            ngettext_lazy("%(region)s%(count)d个市", "%(region)s%(count)d个市", "count"),
+            ngettext_lazy("%(region)s%(count)d个市", "%(region)s%(count)d个市", "count"),
+        ),
+        Level.COUNTY: (
+            ngettext_lazy("%(region)s%(count)d个区县", "%(region)s%(count)d个区县", "count"),
+            ngettext_lazy("%(region)s%(count)d个区县", "%(region)s%(count)d个区县", "count"),
+        ),
+        Level.TOWN: (
+            ngettext_lazy("%(region)s%(count)d个乡镇", "%(region)s%(count)d个乡镇", "count"),
+            ngettext_lazy("%(region)s%(count)d个乡镇", "%(region)s%(count)d个乡镇", "count"),
+        ),
+        Level.VILLAGE: (
+            ngettext_lazy(
+                "%(region)s%(count)d个村（社区）", "%(region)s%(count)d个村（社区）", "count"
+            ),
+            ngettext_lazy("%(region)s%(count)d个村", "%(region)s%(count)d个村", "count"),
+        ),
+        Level.ENTERPRISE_VILLAGE: (
+            ngettext_lazy("%(region)s%(count)d家企业", "%(region)s%(count)d家企业", "count"),
+            ngettext_lazy("%(region)s%(count)d个村", "%(region)s%(count)d个村", "count"),
+        ),
+        Level.SOCIAL_VILLAGE: (
+            ngettext_lazy(
+                "%(region)s%(count)d家社会组织", "%(region)s%(count)d家社会组织", "count"
+            ),
+            ngettext_lazy("%(region)s%(count)d个村", "%(region)s%(count)d个村", "count"),
+        ),
+        Level.HOSPITAL: (
+            ngettext_lazy("%(region)s%(count)d家医院", "%(region)s%(count)d家医院", "count"),
+            ngettext_lazy("%(region)s%(count)d家医院", "%(region)s%(count)d家医院", "count"),
+        ),
+        Level.SCHOOL: (
+            ngettext_lazy("%(region)s%(count)d所学校", "%(region)s%(count)d所学校", "count"),
+            ngettext_lazy("%(region)s%(count)d所学校", "%(region)s%(count)d所学校", "count"),
+        ),
     }
 
     level = models.CharField(_("结对层级"), max_length=24, choices=Level.choices)
@@ -106,7 +138,7 @@ class Pairing(Publishable, Cited):
 
     class Meta:
         verbose_name = _("结对关系")
-        verbose_name_plural = _("结对关系")
+        verbose_name_plural = pgettext_lazy("复数", "结对关系")
         ordering = ["parent_id", "level", "pk"]
         permissions = [("publish_pairing", _("可以发布结对关系"))]
         constraints = [
@@ -151,23 +183,23 @@ class Pairing(Publishable, Cited):
     def get_absolute_url(self):
         return reverse("cooperation:pairing-detail", kwargs={"pk": self.pk})
 
-    def _party_label(self, region, organization, count, noun):
+    def _party_label(self, region, organization, count, counted):
         if organization is not None:
             return organization.short_name or organization.name
         name = region.display_name if region is not None else ""
         if count is not None:
-            return f"{name}{count}{noun}"
+            return counted % {"region": name, "count": count}
         return name
 
     @property
     def east_label(self):
-        noun = self.PARTY_NOUNS[self.level][0]
-        return self._party_label(self.east_region, self.east_organization, self.east_count, noun)
+        counted = self.PARTY_COUNTS[self.level][0]
+        return self._party_label(self.east_region, self.east_organization, self.east_count, counted)
 
     @property
     def west_label(self):
-        noun = self.PARTY_NOUNS[self.level][1]
-        return self._party_label(self.west_region, self.west_organization, self.west_count, noun)
+        counted = self.PARTY_COUNTS[self.level][1]
+        return self._party_label(self.west_region, self.west_organization, self.west_count, counted)
 
     def party_region(self, side):
         """The region a side's party stands in (its own, or its organisation's)."""

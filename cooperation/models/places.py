@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import OptionallyCited, Side
 
@@ -58,7 +59,7 @@ class Region(OptionallyCited):
 
     class Meta:
         verbose_name = _("区域")
-        verbose_name_plural = _("区域")
+        verbose_name_plural = pgettext_lazy("复数", "区域")
         ordering = ["path", "name"]
         constraints = [
             models.CheckConstraint(
@@ -130,12 +131,25 @@ class Region(OptionallyCited):
             )
 
     def save(self, *args, **kwargs):
+        before = (
+            Region.objects.filter(pk=self.pk).values("path", "side").first() if self.pk else None
+        )
         if self.parent_id:
             self.side = self.parent.side
             self.path = self.parent.subtree_path
         else:
             self.path = "/"
         super().save(*args, **kwargs)
+        if before and (before["path"], before["side"]) != (self.path, self.side):
+            self._move_subtree(f"{before['path']}{self.pk}/")
+
+    def _move_subtree(self, old_prefix):
+        """Keep the paths and side of every region below in step after a move."""
+        below = list(Region.objects.filter(path__startswith=old_prefix))
+        for region in below:
+            region.path = self.subtree_path + region.path[len(old_prefix) :]
+            region.side = self.side
+        Region.objects.bulk_update(below, ["path", "side"])
 
 
 class Organization(OptionallyCited):
@@ -176,7 +190,7 @@ class Organization(OptionallyCited):
 
     class Meta:
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("复数", "单位")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -232,11 +246,11 @@ class Person(OptionallyCited):
 
     class Meta:
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("复数", "人员")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "post"], name="person_unique_name_post"),
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.post}）"
+        return _("%(name)s（%(post)s）") % {"name": self.name, "post": self.post}

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import Cited, Publishable, PublishableQuerySet, year_in_range, year_validators
 from .pairings import Pairing
@@ -81,7 +82,7 @@ class Project(Publishable, Cited):
 
     class Meta:
         verbose_name = _("协作项目")
-        verbose_name_plural = _("协作项目")
+        verbose_name_plural = pgettext_lazy("复数", "协作项目")
         ordering = ["-start_year", "title"]
         permissions = [("publish_project", _("可以发布协作项目"))]
         constraints = [
@@ -158,7 +159,7 @@ class ProjectLocation(models.Model):
 
     class Meta:
         verbose_name = _("项目地点")
-        verbose_name_plural = _("项目地点")
+        verbose_name_plural = pgettext_lazy("复数", "项目地点")
         ordering = ["project", "region"]
         constraints = [
             models.UniqueConstraint(fields=["project", "region"], name="project_location_unique"),
@@ -190,7 +191,7 @@ class ProjectOrganization(models.Model):
 
     class Meta:
         verbose_name = _("参与单位")
-        verbose_name_plural = _("参与单位")
+        verbose_name_plural = pgettext_lazy("复数", "参与单位")
         ordering = ["project", "role", "organization"]
         constraints = [
             models.UniqueConstraint(
@@ -199,7 +200,10 @@ class ProjectOrganization(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization}（{self.get_role_display()}）"
+        return _("%(organization)s（%(role)s）") % {
+            "organization": self.organization,
+            "role": self.get_role_display(),
+        }
 
 
 class Beneficiary(Publishable, Cited):
@@ -241,12 +245,16 @@ class Beneficiary(Publishable, Cited):
     )
     description = models.TextField(_("说明"), blank=True)
     projects = models.ManyToManyField(
-        Project, verbose_name=_("项目"), through="Benefit", related_name="beneficiaries", blank=True
+        Project,
+        verbose_name=pgettext_lazy("复数", "项目"),
+        through="Benefit",
+        related_name="beneficiaries",
+        blank=True,
     )
 
     class Meta:
         verbose_name = _("受益对象")
-        verbose_name_plural = _("受益对象")
+        verbose_name_plural = pgettext_lazy("复数", "受益对象")
         ordering = ["name"]
         permissions = [("publish_beneficiary", _("可以发布受益对象"))]
         constraints = [
@@ -295,7 +303,7 @@ class Benefit(Cited):
 
     class Meta:
         verbose_name = _("受益关系")
-        verbose_name_plural = _("受益关系")
+        verbose_name_plural = pgettext_lazy("复数", "受益关系")
         ordering = ["project", "beneficiary"]
         constraints = [
             models.UniqueConstraint(
@@ -310,4 +318,8 @@ class Benefit(Cited):
         ]
 
     def __str__(self):
-        return f"{self.beneficiary} ← {self.project}（{self.get_kind_display()}）"
+        return _("%(beneficiary)s ← %(project)s（%(kind)s）") % {
+            "beneficiary": self.beneficiary,
+            "project": self.project,
+            "kind": self.get_kind_display(),
+        }

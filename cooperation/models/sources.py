@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.Model):
@@ -24,12 +25,16 @@ class Source(models.Model):
 
     class Meta:
         verbose_name = _("来源")
-        verbose_name_plural = _("来源")
+        verbose_name_plural = pgettext_lazy("复数", "来源")
         ordering = ["-published_on", "title"]
 
     def __str__(self):
         if self.published_on:
-            return f"{self.title}（{self.publisher}，{self.published_on:%Y-%m-%d}）"
+            return _("%(title)s（%(publisher)s，%(date)s）") % {
+                "title": self.title,
+                "publisher": self.publisher,
+                "date": f"{self.published_on:%Y-%m-%d}",
+            }
         return self.title
 
     def get_absolute_url(self):

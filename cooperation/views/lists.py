@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
@@ -115,7 +116,7 @@ class ProjectListView(PortalListView):
     table_class = ProjectTable
     template_name = "cooperation/project_list.html"
     url_name = "cooperation:project-list"
-    title = _("协作项目")
+    title = pgettext_lazy("复数", "协作项目")
     description = _("东西部协作的项目：类别、地点、年份、实施状态和帮扶资金，可筛选、排序和导出。")
     export_name = "projects"
 
@@ -141,7 +142,7 @@ class PairingListView(PortalListView):
     table_class = PairingTable
     template_name = "cooperation/pairing_list.html"
     url_name = "cooperation:pairing-list"
-    title = _("结对关系")
+    title = pgettext_lazy("复数", "结对关系")
     description = _("东西部协作的结对关系：区县、乡镇、村、企业、社会组织、医院和学校的结对帮扶。")
     export_name = "pairings"
 
@@ -161,7 +162,7 @@ class BeneficiaryListView(PortalListView):
     table_class = BeneficiaryTable
     template_name = "cooperation/beneficiary_list.html"
     url_name = "cooperation:beneficiary-list"
-    title = _("受益对象")
+    title = pgettext_lazy("复数", "受益对象")
     description = _("东西部协作的受益对象：村、学校、医院、安置区和受益群体，以及使其受益的项目。")
     export_name = "beneficiaries"
 

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from cooperation.dashboard import compute_dashboard, headline_totals
@@ -77,7 +78,7 @@ class RegionListView(TemplateView):
             (label, [p for p in below[None] if p.side == side]) for side, label in Side.choices
         ]
         return super().get_context_data(
-            sides=sides, breadcrumbs=[home_crumb(), crumb(_("区域"))], **kwargs
+            sides=sides, breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "区域"))], **kwargs
         )
 
 
@@ -108,7 +109,7 @@ class RegionDetailView(DetailView):
         )
         beneficiaries = Beneficiary.objects.published().filter(region__in=within)
         ancestors = region.ancestors()
-        breadcrumbs = [home_crumb(), crumb(_("区域"), "region-list")]
+        breadcrumbs = [home_crumb(), crumb(pgettext_lazy("复数", "区域"), "region-list")]
         breadcrumbs += [(a.name, a.get_absolute_url()) for a in ancestors]
         breadcrumbs.append((region.name, None))
         return super().get_context_data(
@@ -150,7 +151,7 @@ class OrganizationListView(LenientPaginationMixin, ListView):
             kinds=Organization.Kind.choices,
             current_kind=self.kind,
             query=urlencode({"kind": self.kind}) if self.kind else "",
-            breadcrumbs=[home_crumb(), crumb(_("单位"))],
+            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "单位"))],
             **kwargs,
         )
 
@@ -167,7 +168,7 @@ class OrganizationDetailView(DetailView):
         return super().get_context_data(
             breadcrumbs=[
                 home_crumb(),
-                crumb(_("单位"), "organization-list"),
+                crumb(pgettext_lazy("复数", "单位"), "organization-list"),
                 (organization.name, None),
             ],
             pairings=Pairing.objects.published()
@@ -192,7 +193,9 @@ class SourceListView(LenientPaginationMixin, ListView):
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(breadcrumbs=[home_crumb(), crumb(_("来源"))], **kwargs)
+        return super().get_context_data(
+            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "来源"))], **kwargs
+        )
 
 
 class SourceDetailView(DetailView):
@@ -228,7 +231,11 @@ class SourceDetailView(DetailView):
             beneficiary__in=Beneficiary.objects.published(),
         ).select_related("project", "beneficiary")
         return super().get_context_data(
-            breadcrumbs=[home_crumb(), crumb(_("来源"), "source-list"), (source.title, None)],
+            breadcrumbs=[
+                home_crumb(),
+                crumb(pgettext_lazy("复数", "来源"), "source-list"),
+                (source.title, None),
+            ],
             projects=published_projects.filter(source=source),
             pairings=Pairing.objects.published()
             .filter(source=source)
@@ -259,4 +266,6 @@ class PeopleView(LenientPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(breadcrumbs=[home_crumb(), crumb(_("人员"))], **kwargs)
+        return super().get_context_data(
+            breadcrumbs=[home_crumb(), crumb(pgettext_lazy("复数", "人员"))], **kwargs
+        )

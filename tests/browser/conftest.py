@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -15,6 +16,18 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # beside one unless told the access is deliberate. The live server runs in its own thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain HTTP; set before it starts and builds its middleware."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +48,7 @@ def browser():
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
             ],
         )
         yield browser

@@ -1,0 +1,78 @@
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from cooperation.formatting import percent_text, quantity_text, yuan
+from cooperation.models import Figure, Qualifier
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "text"),
+    [
+        (389000000, Qualifier.EXACT, "3.89亿元"),
+        (3056500, Qualifier.EXACT, "305.65万元"),
+        (27500000, Qualifier.AT_LEAST, "2750多万元"),
+        (500000, Qualifier.MORE_THAN, "50余万元"),
+        (5000000, Qualifier.ABOUT, "约500万元"),
+        (Decimal("9999.50"), Qualifier.EXACT, "9999.5元"),
+        (10000, Qualifier.EXACT, "1万元"),
+        (0, Qualifier.EXACT, "0元"),
+    ],
+)
+def test_money_reads_in_wan_and_yi_with_its_qualifier(value, qualifier, text):
+    with translation.override("zh-hans"):
+        assert yuan(value, qualifier) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "text"),
+    [
+        (1526, Figure.Unit.PERSON, Qualifier.EXACT, "1526人"),
+        (10, Figure.Unit.KIND, Qualifier.MORE_THAN, "10余种"),
+        (2000000, Figure.Unit.JIN, Qualifier.EXACT, "2000000斤"),
+        (300, Figure.Unit.PERSON_TIME, Qualifier.ABOUT, "约300人次"),
+    ],
+)
+def test_other_units_are_not_scaled(value, unit, qualifier, text):
+    with translation.override("zh-hans"):
+        assert quantity_text(value, unit, qualifier) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "text"),
+    [
+        (389000000, "元", Qualifier.EXACT, "389 million yuan"),
+        (3056500, "元", Qualifier.EXACT, "3.0565 million yuan"),
+        (27500000, "元", Qualifier.AT_LEAST, "at least 27.5 million yuan"),
+        (500000, "元", Qualifier.MORE_THAN, "more than 500,000 yuan"),
+        (1200000000, "元", Qualifier.ABOUT, "about 1.2 billion yuan"),
+        (1526, "人", Qualifier.EXACT, "1,526 people"),
+        (10, "种", Qualifier.MORE_THAN, "more than 10 kinds"),
+        (40, "%", Qualifier.EXACT, "40%"),
+    ],
+)
+def test_english_readers_get_millions_and_english_words(value, unit, qualifier, text):
+    with translation.override("en"):
+        assert quantity_text(value, unit, qualifier) == text
+
+
+def test_empty_value_reads_as_nothing():
+    assert quantity_text(None, "元") == ""
+    assert percent_text(None) == ""
+
+
+def test_percent_drops_trailing_zeros():
+    assert percent_text(Decimal("107.50")) == "107.5%"
+    assert percent_text(Decimal("600.00")) == "600%"
+
+
+def test_template_filters_format_money_and_figures():
+    figure = Figure(value=Decimal(27500000), unit="元", qualifier=Qualifier.AT_LEAST)
+    template = Template(
+        "{% load cooperation %}{{ funds|yuan }}|{{ funds|yuan:'more_than' }}|{{ figure|figure }}"
+    )
+    with translation.override("zh-hans"):
+        html = template.render(Context({"funds": Decimal(3056500), "figure": figure}))
+    assert html == "305.65万元|305.65余万元|2750多万元"
