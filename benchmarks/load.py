@@ -22,19 +22,21 @@ import random
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 REQUEST_TIMEOUT = 30
 START_TIMEOUT = 30
+SLOWEST_SHOWN = 5
 
 # What the server needs to speak plain HTTP on loopback, as the Makefile's LOCAL_ENV sets it.
 SERVER_ENV = {
@@ -208,6 +210,7 @@ class Tally:
     def __init__(self, budget):
         self.budget = budget
         self.latencies = defaultdict(list)
+        self.by_path = defaultdict(list)
         self.failures = []
 
     @property
@@ -216,6 +219,7 @@ class Tally:
 
     def add(self, kind, path, seconds, status, error):
         self.latencies[kind].append(seconds)
+        self.by_path[path].append(seconds)
         if error or status is None or not 200 <= status < 400:
             self.failures.append((kind, path, status, error))
 
@@ -271,6 +275,10 @@ def report(options, data, tally, elapsed):
                 f"  {kind:<14} {len(times):>6}  p50 {milliseconds(percentile(times, 0.5)):>8}"
                 f"  p99 {milliseconds(percentile(times, 0.99)):>8}"
             )
+    slowest = sorted(tally.by_path.items(), key=lambda item: -statistics.median(item[1]))
+    print("slowest pages (median under load, requests):")
+    for path, times in slowest[:SLOWEST_SHOWN]:
+        print(f"  {milliseconds(statistics.median(times)):>8} {len(times):>5}  {unquote(path)}")
     for kind, path, status, error in tally.failures[:20]:
         print(f"FAILED {kind} {path}: {status} {error or ''}")
 
