@@ -103,20 +103,25 @@ def arguments():
     parser.add_argument("--projects", type=int, default=2000, help="synthetic projects")
     parser.add_argument(
         "--database-url",
-        help="a loopback PostgreSQL database to EMPTY and use (default: a new SQLite file)",
+        help="a database on this machine to EMPTY and use (default: a new SQLite file)",
     )
     options = parser.parse_args()
-    if options.database_url and urlsplit(options.database_url).hostname not in LOOPBACK_NAMES:
+    database = urlsplit(options.database_url or "sqlite://")
+    if database.scheme != "sqlite" and database.hostname not in LOOPBACK_NAMES:
         parser.error("--database-url must point at a database on this machine")
     if not 1 <= options.visitors <= 500 or not 0 < options.seconds <= 600:
         parser.error("choose 1–500 visitors and at most 600 seconds")
+    if options.max_requests < 1:
+        parser.error("--max-requests must be at least 1")
     return options
 
 
 def manage(env, *args):
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
 
 def has_command(env, name):
@@ -138,10 +143,12 @@ def prepare_database(env, projects):
     manage(env, "loaddata", *sorted(str(path) for path in (ROOT / "fixtures").glob("*.json")))
     manage(env, "collectstatic", "--noinput")
     kind = urlsplit(env["DATABASE_URL"]).scheme
-    if projects and has_command(env, "synthesize"):
-        manage(env, "synthesize", "--projects", str(projects))
-        return f"{kind}, article fixtures + synthesize --projects {projects}"
-    return f"{kind}, article fixtures only (no synthesize command)"
+    if not projects:
+        return f"{kind}, article fixtures only"
+    if not has_command(env, "synthesize"):
+        return f"{kind}, article fixtures only (no synthesize command)"
+    manage(env, "synthesize", "--projects", str(projects))
+    return f"{kind}, article fixtures + synthesize --projects {projects}"
 
 
 def free_port():
