@@ -12,7 +12,7 @@ LOCAL_ENV := DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_HSTS_SECONDS=0
 TEST_ENV := DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}"
 
-.PHONY: run test lint format messages clean
+.PHONY: run test loadtest lint format messages clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -35,6 +35,11 @@ run: $(VENV)/.installed .local-secret-key
 
 test: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# By hand, never in `make test`: 50 visitors for 60 s against gunicorn on 127.0.0.1, on a
+# new SQLite file, or LOADTEST_ARGS="--database-url postgres://…" (that database is emptied).
+loadtest: $(VENV)/.installed
+	$(PY) benchmarks/load.py $(LOADTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,60 @@
+"""Every public URL of the portal, read from the URLconf, so that the hostile-input and the
+dump-and-restore tests cover a page as soon as it is added. Pages that take an argument
+(a record's pk or slug) are visited with the records the sitemap lists."""
+
+from collections import defaultdict
+
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from django_tables2.export import ExportMixin
+
+from cooperation.sitemaps import SITEMAPS
+from cooperation.views.lists import EXPORT_FORMATS
+
+STAFF_ONLY = "admin/"
+
+
+def _public_patterns(patterns, namespace=None):
+    for entry in patterns:
+        if str(entry.pattern).startswith(STAFF_ONLY):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from _public_patterns(entry.url_patterns, entry.namespace or namespace)
+        elif entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def public_url_names():
+    """The names of every URL outside the admin, e.g. "cooperation:project-detail"."""
+    return sorted(name for name, _pattern in _public_patterns(get_resolver().url_patterns))
+
+
+def _exports(name):
+    pattern = dict(_public_patterns(get_resolver().url_patterns))[name]
+    return issubclass(getattr(pattern.callback, "view_class", object), ExportMixin)
+
+
+def public_paths():
+    """{URL name: [paths]}: a page without arguments once, a page of records once per
+    record in the sitemap. A URL name without a path means the sitemap misses its records."""
+    paths = defaultdict(list)
+    for sitemap_class in SITEMAPS.values():
+        sitemap = sitemap_class()
+        for item in sitemap.items():
+            path = sitemap.location(item)
+            paths[resolve(path).view_name].append(path)
+    for name, pattern in _public_patterns(get_resolver().url_patterns):
+        if not pattern.pattern.converters:
+            path = reverse(name)
+            if path not in paths[name]:
+                paths[name].insert(0, path)
+    return {name: paths[name] for name in public_url_names()}
+
+
+def export_paths(formats=EXPORT_FORMATS):
+    """The downloads of every list that exports, in the given formats."""
+    return [
+        f"{reverse(name)}?_export={export_format}"
+        for name in public_url_names()
+        if _exports(name)
+        for export_format in formats
+    ]
