@@ -165,3 +165,14 @@ def test_source_page_query_count_does_not_grow_with_the_data(
     assert len(response.context["figures"]) == 45
     with django_assert_max_num_queries(2):
         client.get(reverse("cooperation:source-list"))
+
+
+def test_a_source_cited_by_many_records_lists_the_first_and_says_how_many(
+    world, client, django_assert_max_num_queries
+):
+    for number in range(53):
+        make_project(world.pairing, world.source, title=f"项目{number:02d}")
+    with django_assert_max_num_queries(25):
+        html = source_page(client, world.source).content.decode()
+    assert html.count('href="/projects/project-') == 50
+    assert "仅列出前 50 条，共 53 条。" in html

@@ -192,6 +192,21 @@ class SourceListView(LenientPaginationMixin, ListView):
         )
 
 
+SOURCE_GROUP_LIMIT = 50
+
+
+class Capped(list):
+    """The first records of a group, and how many the whole group holds."""
+
+    def __init__(self, queryset, limit=SOURCE_GROUP_LIMIT):
+        super().__init__(queryset[:limit])
+        self.total = len(self) if len(self) < limit else queryset.count()
+
+    @property
+    def is_cut(self):
+        return self.total > len(self)
+
+
 class SourceDetailView(DetailView):
     """A source and every published record that cites it, each with its quoted sentence."""
 
@@ -229,19 +244,19 @@ class SourceDetailView(DetailView):
                 crumb(pgettext_lazy("复数", "来源"), "source-list"),
                 (source.title, None),
             ],
-            projects=published_projects.filter(source=source),
-            pairings=Pairing.objects.published()
-            .filter(source=source)
-            .select_related(*PAIRING_PARTIES),
-            beneficiaries=Beneficiary.objects.published().filter(source=source),
-            benefits=benefits,
-            figures=figures,
-            events=Event.objects.published()
-            .filter(source=source)
-            .select_related("project", "pairing"),
-            regions=Region.objects.filter(source=source),
-            organizations=Organization.objects.filter(source=source),
-            people=Person.objects.filter(source=source, is_public_figure=True),
+            projects=Capped(published_projects.filter(source=source)),
+            pairings=Capped(
+                Pairing.objects.published().filter(source=source).select_related(*PAIRING_PARTIES)
+            ),
+            beneficiaries=Capped(Beneficiary.objects.published().filter(source=source)),
+            benefits=Capped(benefits),
+            figures=Capped(figures),
+            events=Capped(
+                Event.objects.published().filter(source=source).select_related("project", "pairing")
+            ),
+            regions=Capped(Region.objects.filter(source=source)),
+            organizations=Capped(Organization.objects.filter(source=source)),
+            people=Capped(Person.objects.filter(source=source, is_public_figure=True)),
             **kwargs,
         )
 
