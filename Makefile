@@ -4,7 +4,6 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n auto
 VENV := .venv
 PY := $(VENV)/bin/python
-FIXTURES := $(wildcard fixtures/*.json)
 
 # make run serves plain HTTP on loopback, so the HTTPS-only defaults are relaxed here.
 LOCAL_ENV := DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
@@ -27,7 +26,7 @@ $(VENV)/.installed: requirements.txt
 
 run: $(VENV)/.installed .local-secret-key
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	$(if $(FIXTURES),$(LOCAL_ENV) $(PY) manage.py loaddata $(FIXTURES))
+	$(LOCAL_ENV) $(PY) manage.py load_fixtures
 	$(LOCAL_ENV) $(PY) manage.py ensure_admin
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from cooperation.models import Project
+
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 FIXTURES = sorted(str(path) for path in FIXTURE_DIR.glob("*.json"))
 LAST_FILE = "05_figures_indicators_events.json"
@@ -128,3 +130,19 @@ def test_dangling_reference_is_refused_naming_file_and_object(db, tmp_path):
     assert f"cooperation.event(pk={pk})" in message
     assert "cooperation.project(pk=999999)" in message
     assert row_counts() == before
+
+
+def test_make_run_loads_the_fixtures_into_an_empty_database_only(db, capsys):
+    call_command("load_fixtures", verbosity=0)
+    assert Project.objects.exists()
+    project = Project.objects.first()
+    project.title = "管理员改过的标题"
+    project.save()
+    counts = row_counts()
+
+    call_command("load_fixtures")
+
+    assert "not reloaded" in capsys.readouterr().out
+    assert row_counts() == counts
+    project.refresh_from_db()
+    assert project.title == "管理员改过的标题"
