@@ -44,7 +44,7 @@ EXPORT_TIMEOUT = 900
 ADMIN_USER = "benchmark"
 
 # How the project list spells its options; change them here when the list changes.
-PROJECT_SORT = "sort=-funds"
+PROJECT_SORT = "sort=-amount"
 PROJECT_PAGE = "page=200"
 PROJECT_SEARCH = "q=" + urllib.parse.quote("茶叶")
 PROJECT_TOWN = "region={town}"

@@ -8,21 +8,19 @@ drop the cache whenever a status or a figure changes.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
-    DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -36,6 +34,7 @@ from cooperation.models import (
     Pairing,
     Project,
     ProjectLocation,
+    Publication,
     Qualifier,
     Region,
     Side,
@@ -163,15 +162,18 @@ class Dashboard:
 def compute_dashboard():
     figures = Figure.objects.published()
     comparison_year, comparisons = year_over_year_comparisons(figures)
+    projects_by_category = dict(
+        Project.objects.published().order_by().values_list("category").annotate(Count("pk"))
+    )
     return Dashboard(
         totals=headline_totals(figures),
         comparison_year=comparison_year,
         comparisons=comparisons,
-        categories=category_bars(),
+        categories=category_bars(projects_by_category),
         towns=town_bars(),
         events=latest_events(),
         counts={
-            "projects": Project.objects.published().count(),
+            "projects": sum(projects_by_category.values()),
             "pairings": Pairing.objects.published().count(),
             "beneficiaries": Beneficiary.objects.published().count(),
         },
@@ -270,15 +272,14 @@ def project_funds():
     )
 
 
-def category_bars():
+def category_bars(count_by_category):
+    """Assistance funds by project category; `count_by_category` gives the projects."""
     funds = (
         project_funds()
         .order_by()
         .values("qualifier", category=Coalesce("project__category", "benefit__project__category"))
         .annotate(total=Sum("value"))
     )
-    counts = Project.objects.published().order_by().values("category").annotate(n=Count("pk"))
-    count_by_category = {row["category"]: row["n"] for row in counts}
     funds_by_category = {}
     for row in funds:
         value, qualifiers = funds_by_category.get(row["category"], (Decimal(0), []))
@@ -302,60 +303,91 @@ def category_bars():
     return scaled(bars)
 
 
-def located_in_town(project_ref):
-    """A location of the project in the town (OuterRef level two) or in one of its villages."""
-    town = OuterRef(OuterRef("pk"))
-    return Exists(
-        ProjectLocation.objects.filter(project=project_ref).filter(
-            Q(region=town) | Q(region__parent=town)
-        )
-    )
-
-
-def _aggregate(function, queryset, field_name, output_field):
-    """A correlated subquery giving one aggregate of the queryset's rows."""
-    return Subquery(
-        queryset.order_by()
-        .annotate(result=Func(F(field_name), function=function, output_field=output_field))
-        .values("result")
+def town_of_location():
+    """The western town of a project location: the town itself, or a village's town."""
+    return Case(
+        When(region__level=Region.Level.TOWN, then=F("region_id")),
+        When(
+            region__level=Region.Level.VILLAGE,
+            region__parent__level=Region.Level.TOWN,
+            then=F("region__parent_id"),
+        ),
+        output_field=IntegerField(),
     )
 
 
 def town_bars():
     """Western towns by the assistance funds of the projects located in them or their villages.
 
-    A project located in several towns counts in each of them.
+    A project located in several towns counts in each of them, and once in each. One
+    query: the ORM writes its two parts (each project's towns, each project's funds),
+    which are joined and added up per town in the database.
     """
-    town_funds = project_funds().filter(located_in_town(OuterRef("about_project")))
-    town_projects = Project.objects.published().filter(located_in_town(OuterRef("pk")))
-    towns = (
-        Region.objects.filter(level=Region.Level.TOWN, side=Side.WEST)
-        .select_related("parent")
-        .annotate(
-            funds=_aggregate(
-                "SUM", town_funds, "value", DecimalField(max_digits=20, decimal_places=2)
-            ),
-            project_count=_aggregate("COUNT", town_projects, "pk", IntegerField()),
-            **{
-                f"has_{qualifier}": Exists(town_funds.filter(qualifier=qualifier))
-                for qualifier in Qualifier.values
-            },
+    placements = (
+        ProjectLocation.objects.filter(
+            project__status=Publication.PUBLISHED, region__side=Side.WEST
         )
-        .filter(project_count__gt=0)
-        .order_by(F("funds").desc(nulls_last=True), "-project_count", "name")[:TOWN_BARS]
+        .annotate(project_ref=F("project_id"), town=town_of_location())
+        .filter(town__isnull=False)
+        .order_by()
+        .values("project_ref", "town")
+        .distinct()
     )
-    bars = [
-        Bar(
-            label=town.display_name,
-            url=town.get_absolute_url(),
-            value=town.funds,
-            qualifier=combine_qualifiers(q for q in Qualifier.values if getattr(town, f"has_{q}")),
-            project_count=town.project_count,
-            context=town.parent.display_name,
-        )
-        for town in towns
+    funds = (
+        project_funds()
+        .order_by()
+        .values(project_ref=F("about_project"), qualifier_ref=F("qualifier"))
+        .annotate(total=Sum("value"))
+    )
+    placements_sql, placements_params = placements.query.sql_with_params()
+    funds_sql, funds_params = funds.query.sql_with_params()
+    flags = [f"has_{number}" for number in range(len(Qualifier.values))]
+    has_qualifier = [
+        f"MAX(CASE WHEN funds.qualifier_ref = %s THEN 1 ELSE 0 END) AS {flag}" for flag in flags
     ]
+    region = Region._meta.db_table
+    sql = f"""
+        SELECT town.id, town.name, town.short_name, county.name, county.short_name,
+               totals.project_count, totals.funds, {", ".join(flags)}
+        FROM (
+            SELECT place.town, COUNT(DISTINCT place.project_ref) AS project_count,
+                   SUM(funds.total) AS funds,
+                   {", ".join(has_qualifier)}
+            FROM ({placements_sql}) place
+            LEFT JOIN ({funds_sql}) funds ON funds.project_ref = place.project_ref
+            GROUP BY place.town
+        ) totals
+        JOIN {region} town ON town.id = totals.town
+        JOIN {region} county ON county.id = town.parent_id
+        ORDER BY totals.funds DESC NULLS LAST, totals.project_count DESC, town.name, town.id
+        LIMIT %s
+    """
+    params = [*Qualifier.values, *placements_params, *funds_params, TOWN_BARS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    bars = []
+    for pk, name, short_name, county, county_short, count, value, *has in rows:
+        bars.append(
+            Bar(
+                label=short_name or name,
+                url=reverse("cooperation:region-detail", kwargs={"pk": pk}),
+                value=in_yuan(value),
+                qualifier=combine_qualifiers(
+                    qualifier
+                    for qualifier, found in zip(Qualifier.values, has, strict=True)
+                    if found
+                ),
+                project_count=count,
+                context=county_short or county,
+            )
+        )
     return scaled(bars)
+
+
+def in_yuan(value):
+    """A sum in 元 to the fen: PostgreSQL gives a Decimal, SQLite a float or an int."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def scaled(bars):

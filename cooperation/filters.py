@@ -1,8 +1,6 @@
 """Filters of the public lists. Every value a visitor types is validated by a form field,
 so a wrong value shows as an error in the form instead of reaching the database."""
 
-from functools import partial
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -18,9 +16,13 @@ from cooperation.models import (
     Side,
 )
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
+from cooperation.search import project_candidates
 
 SEARCH_MAX_LENGTH = 100
 ALL = _("全部")
+# A select of more places than this helps nobody. The region filter then has no select;
+# the region pages link to their projects, and the list names the place above the rows.
+REGION_OPTIONS_MAX = 300
 
 
 class SearchInput(forms.TextInput):
@@ -67,12 +69,19 @@ def region_label(region):
 
 def region_options(located):
     """The select options: towns and villages where published records stand, or which hold
-    a village where one stands. One query, made only when the form is rendered."""
-    regions = (
+    a village where one stands; None when there are more than REGION_OPTIONS_MAX. One
+    query, which stops as soon as it has found too many."""
+    regions = list(
         towns_and_villages()
-        .filter(Q(pk__in=located.values("pk")) | Q(pk__in=located.values("parent_id")))
+        .filter(
+            Exists(located.filter(pk=OuterRef("pk")))
+            | Exists(located.filter(parent=OuterRef("pk")))
+        )
         .select_related("parent__parent")
+        .order_by()[: REGION_OPTIONS_MAX + 1]
     )
+    if len(regions) > REGION_OPTIONS_MAX:
+        return None
     options = sorted((region_label(region), region.pk) for region in regions)
     return [("", ALL), *((pk, label) for label, pk in options)]
 
@@ -92,17 +101,28 @@ class PortalFilterSet(django_filters.FilterSet):
 
     search_fields = ()
     located_regions = None
+    narrowing_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.few_found = False
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
             else:
                 field.widget.attrs["class"] = "form-control"
-        if "region" in self.form.fields:
-            located = self.located_regions()
-            self.form.fields["region"].widget.choices = partial(region_options, located)
+
+    def offer_regions(self):
+        """Fill the region select, or keep the region as a hidden filter when the places
+        are too many for a select. Called only for a page that shows the form."""
+        field = self.form.fields.get("region")
+        if field is None:
+            return
+        options = region_options(self.located_regions())
+        if options is None:
+            field.widget = forms.HiddenInput()
+        else:
+            field.widget.choices = options
 
     def search_condition(self, value):
         condition = Q()
@@ -111,8 +131,20 @@ class PortalFilterSet(django_filters.FilterSet):
         return condition
 
     def search(self, queryset, name, value):
-        """Chinese substring search; the one place to change for full-text search at scale."""
-        return queryset.filter(self.search_condition(value))
+        """Chinese substring search; projects find theirs through a text index."""
+        queryset = queryset.filter(self.search_condition(value))
+        if self._meta.model is Project:
+            candidates = project_candidates(value)
+            if candidates is not None:
+                self.few_found = True
+                queryset = queryset.filter(pk__in=candidates)
+        return queryset
+
+    @property
+    def narrow(self):
+        """Whether the rows are known to be few, so that counting them is cheap."""
+        chosen = self.form.cleaned_data
+        return self.few_found or any(chosen.get(name) for name in self.narrowing_fields)
 
 
 def choice_filter(label, choices, **kwargs):
@@ -136,6 +168,7 @@ class ProjectFilter(PortalFilterSet):
 
     search_fields = ("title", "summary", "description")
     located_regions = staticmethod(regions_with_published_projects)
+    narrowing_fields = ("region", "pairing")
 
     class Meta:
         model = Project
@@ -197,6 +230,7 @@ class BeneficiaryFilter(PortalFilterSet):
 
     search_fields = ("name", "description", "organization__name")
     located_regions = staticmethod(regions_with_published_beneficiaries)
+    narrowing_fields = ("region",)
 
     class Meta:
         model = Beneficiary

@@ -109,6 +109,12 @@ class Project(Publishable, Cited):
             ),
         ]
         indexes = [
+            # Public project list in its default order: newest first, then by title.
+            models.Index(
+                fields=["status", "-start_year", "title", "id"], name="project_list_order_idx"
+            ),
+            # Public project list sorted by title.
+            models.Index(fields=["status", "title"], name="project_status_title_idx"),
             # Public project list filtered by category, newest first.
             models.Index(
                 fields=["status", "category", "-start_year"], name="project_status_category_idx"
@@ -265,6 +271,8 @@ class Beneficiary(Publishable, Cited):
             ),
         ]
         indexes = [
+            # Public beneficiary list in its default order, by name.
+            models.Index(fields=["status", "name"], name="beneficiary_status_name_idx"),
             # Public beneficiary list filtered by kind.
             models.Index(fields=["status", "kind"], name="beneficiary_status_kind_idx"),
             # Beneficiaries in a region.

@@ -1,22 +1,41 @@
-"""Project, pairing and beneficiary lists: filtered, sorted, paginated and exported."""
+"""Project, pairing and beneficiary lists: filtered, sorted, paginated and exported.
 
+What a page costs does not grow with the data: the number of rows comes from the cache
+(counted once per version of the data), each sort and filter has an index, and a file
+of many rows is streamed instead of being built in memory.
+"""
+
+import csv
+import json
+from functools import cached_property
 from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
+from django_tables2.rows import BoundRow
+from tablib.formats._json import serialize_objects_handler
 
+from cooperation.counting import cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
-from cooperation.models import Beneficiary, Pairing, Project, Publication
+from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
 from cooperation.tables import BeneficiaryTable, PairingTable, ProjectTable, choice_rank
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX, TableExport.JSON)
+# Files of more rows than this are streamed; smaller ones are sent in one piece.
+STREAM_FROM_ROWS = 1000
+EXPORT_CHUNK_ROWS = 2000
+# An Excel file is built in memory (about 1 MB of memory for every 1,000 rows), so it is
+# offered only up to this many rows; CSV and JSON have no limit.
+XLSX_MAX_ROWS = 20_000
 
 
 class PortalExport(TableExport):
@@ -32,11 +51,47 @@ class PortalExport(TableExport):
         return content
 
 
-class FixedPageSizePaginator(Paginator):
-    """Pages of PAGE_SIZE whatever ?per_page= says (0 or a million would hurt)."""
+class PortalPaginator(Paginator):
+    """Pages of PAGE_SIZE whatever ?per_page= says (0 or a million would hurt), of rows
+    counted by the view (see count_rows)."""
 
-    def __init__(self, object_list, per_page, **kwargs):
+    def __init__(self, object_list, per_page, *, count_rows, **kwargs):
         super().__init__(object_list, PAGE_SIZE, **kwargs)
+        self.count_rows = count_rows
+
+    @cached_property
+    def count(self):
+        return self.count_rows()
+
+
+class Echo:
+    """A file that hands back what is written to it, for csv.writer in a stream."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(rows):
+    """The rows as CSV, as tablib writes them (the csv module's excel dialect)."""
+    writer = csv.writer(Echo())
+    yield "\ufeff"  # Excel opens a UTF-8 CSV as Chinese text only when it starts with a BOM.
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def json_chunks(rows):
+    """The rows as a JSON list of objects keyed by the headers, as tablib writes them."""
+    rows = iter(rows)
+    headers = next(rows)
+    yield "["
+    for number, row in enumerate(rows):
+        item = json.dumps(
+            dict(zip(headers, row, strict=True)),
+            default=serialize_objects_handler,
+            ensure_ascii=False,
+        )
+        yield item if number == 0 else ", " + item
+    yield "]"
 
 
 class BreadcrumbsMixin:
@@ -58,10 +113,29 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
     export_name = None
     export_class = PortalExport
     export_formats = EXPORT_FORMATS
-    table_pagination = {"per_page": PAGE_SIZE, "paginator_class": FixedPageSizePaginator}
 
     def get_breadcrumbs(self):
         return [(self.title, None)]
+
+    def get_table_pagination(self, table):
+        return {"paginator_class": PortalPaginator, "count_rows": self.count_rows}
+
+    def count_rows(self):
+        """Few rows are counted; many are counted once per version of the data."""
+        if self.filterset.is_bound and not self.filters_invalid and self.filterset.narrow:
+            return self.object_list.count()
+        return cached_count(self.object_list)
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get(self.export_trigger_param)
+        if not self.export_class.is_valid_format(export_format):
+            return super().get(request, *args, **kwargs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filters_invalid:
+            # No file for a request the form rejects: show the page with its errors.
+            return super().get(request, *args, **kwargs)
+        self.object_list = self.filterset.qs
+        return self.create_export(export_format)
 
     @property
     def filters_invalid(self):
@@ -79,6 +153,7 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         ]
 
     def get_context_data(self, **kwargs):
+        self.filterset.offer_regions()
         context = super().get_context_data(**kwargs)
         table = context["table"]
         requested_page = self.request.GET.get(table.prefixed_page_field, "")
@@ -88,17 +163,56 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
             filters_invalid=self.filters_invalid,
             narrowed_to=self.narrowed_to(),
             page_not_found=requested_page not in ("", str(table.page.number)),
+            xlsx_max_rows=XLSX_MAX_ROWS,
         )
         return context
 
     def render_to_response(self, context, **kwargs):
-        if self.filters_invalid:
-            # No file for a request the form rejects: show the page with its errors.
-            return super(ExportMixin, self).render_to_response(context, **kwargs)
-        return super().render_to_response(context, **kwargs)
+        # Exports are answered in get(); this only renders the page.
+        return super(ExportMixin, self).render_to_response(context, **kwargs)
+
+    def export_table(self):
+        """The whole filtered, sorted table, not paginated."""
+        table = self.table_class(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+    def export_rows(self, table):
+        """The header row, then each record's values, as django-tables2 exports them.
+
+        Records are read in chunks, each with its prefetched relations, so that memory
+        stays flat however many rows there are.
+        """
+        columns = [
+            column.name
+            for column in table.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in self.exclude_columns)
+        ]
+        yield [force_str(table.columns[name].header, strings_only=True) for name in columns]
+        for record in table.data.data.iterator(chunk_size=EXPORT_CHUNK_ROWS):
+            row = BoundRow(record, table=table)
+            yield [force_str(row.get_cell_value(name), strings_only=True) for name in columns]
 
     def create_export(self, export_format):
-        response = super().create_export(export_format)
+        rows = self.count_rows()
+        if export_format == TableExport.XLSX:
+            if rows > XLSX_MAX_ROWS:
+                return self.too_many_rows_for_xlsx(rows)
+            response = self.export_class(
+                export_format=export_format,
+                table=self.export_table(),
+                exclude_columns=self.exclude_columns,
+                dataset_kwargs=self.get_dataset_kwargs(),
+            ).response()
+        else:
+            chunks = (csv_lines if export_format == TableExport.CSV else json_chunks)(
+                self.export_rows(self.export_table())
+            )
+            content_type = self.export_class.FORMATS[export_format]
+            if rows > STREAM_FROM_ROWS:
+                response = StreamingHttpResponse(chunks, content_type=content_type)
+            else:
+                response = HttpResponse("".join(chunks), content_type=content_type)
         today = timezone.localdate().isoformat()
         ascii_name = f"{self.export_name}-{today}.{export_format}"
         local_name = quote(f"{self.title}-{today}.{export_format}")
@@ -109,6 +223,13 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
 
     def get_dataset_kwargs(self):
         return {"title": str(self.title)}
+
+    def too_many_rows_for_xlsx(self, rows):
+        message = _(
+            "Excel 文件最多导出 %(limit)s 条记录，当前结果有 %(rows)s 条。"
+            "请缩小筛选范围，或导出 CSV。"
+        ) % {"limit": f"{XLSX_MAX_ROWS:,}", "rows": f"{rows:,}"}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 class ProjectListView(PortalListView):
@@ -137,7 +258,32 @@ class ProjectListView(PortalListView):
 published_projects = Q(projects__status=Publication.PUBLISHED)
 
 
-class PairingListView(PortalListView):
+class ProjectCountMixin:
+    """The number of published projects of each row. Counting them for every row only to
+    show 25 would read every project, so they are counted for the page's rows alone,
+    unless the rows are sorted by it or exported."""
+
+    def counts_every_row(self):
+        exporting = self.request.GET.get(self.export_trigger_param) in EXPORT_FORMATS
+        sorts = self.request.GET.getlist(self.table_class._meta.order_by_field)
+        return exporting or any("project_count" in sort for sort in sorts)
+
+    def with_project_counts(self, queryset):
+        if self.counts_every_row():
+            return queryset.annotate(project_count=Count("projects", filter=published_projects))
+        return queryset
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not self.counts_every_row():
+            records = list(table.page.object_list.data)
+            counts = dict(self.project_counts([record.pk for record in records]))
+            for record in records:
+                record.project_count = counts.get(record.pk, 0)
+        return table
+
+
+class PairingListView(ProjectCountMixin, PortalListView):
     filterset_class = PairingFilter
     table_class = PairingTable
     template_name = "cooperation/pairing_list.html"
@@ -147,17 +293,27 @@ class PairingListView(PortalListView):
     export_name = "pairings"
 
     def get_queryset(self):
-        return (
+        pairings = (
             Pairing.objects.published()
             .select_related("east_region", "east_organization", "west_region", "west_organization")
-            .annotate(project_count=Count("projects", filter=published_projects))
             .order_by(
                 F("parent_id").asc(nulls_first=True), choice_rank("level", Pairing.Level), "pk"
             )
         )
+        return self.with_project_counts(pairings)
+
+    def project_counts(self, pks):
+        return (
+            Project.objects.published()
+            .filter(pairing__in=pks)
+            .order_by()
+            .values("pairing")
+            .annotate(count=Count("pk"))
+            .values_list("pairing", "count")
+        )
 
 
-class BeneficiaryListView(PortalListView):
+class BeneficiaryListView(ProjectCountMixin, PortalListView):
     filterset_class = BeneficiaryFilter
     table_class = BeneficiaryTable
     template_name = "cooperation/beneficiary_list.html"
@@ -167,9 +323,18 @@ class BeneficiaryListView(PortalListView):
     export_name = "beneficiaries"
 
     def get_queryset(self):
-        return (
+        beneficiaries = (
             Beneficiary.objects.published()
             .select_related("region", "organization")
-            .annotate(project_count=Count("projects", filter=published_projects))
             .order_by("name", "pk")
+        )
+        return self.with_project_counts(beneficiaries)
+
+    def project_counts(self, pks):
+        return (
+            Benefit.objects.filter(beneficiary__in=pks, project__status=Publication.PUBLISHED)
+            .order_by()
+            .values("beneficiary")
+            .annotate(count=Count("pk"))
+            .values_list("beneficiary", "count")
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
+from cooperation.counting import cached
 from cooperation.dashboard import compute_dashboard, headline_totals
 from cooperation.models import (
     Beneficiary,
@@ -53,7 +54,8 @@ class DashboardView(TemplateView):
     template_name = "cooperation/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(dashboard=compute_dashboard(), **kwargs)
+        dashboard = cached("dashboard", compute_dashboard)
+        return super().get_context_data(dashboard=dashboard, **kwargs)
 
 
 class RegionListView(TemplateView):
