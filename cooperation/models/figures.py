@@ -1,4 +1,6 @@
 import datetime
+import functools
+import operator
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -39,6 +41,10 @@ def year_over_year(current, previous):
     return (Decimal(current) * 100 / Decimal(previous)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
+
+
+# A figure belongs to exactly one of these.
+FIGURE_OWNERS = ("project", "indicator", "beneficiary", "benefit")
 
 
 class FigureQuerySet(models.QuerySet):
@@ -164,7 +170,7 @@ class Figure(Cited):
 
     objects = FigureQuerySet.as_manager()
 
-    OWNER_FIELDS = ("project", "indicator", "beneficiary", "benefit")
+    OWNER_FIELDS = FIGURE_OWNERS
 
     class Meta:
         verbose_name = _("数据")
@@ -183,29 +189,12 @@ class Figure(Cited):
             ),
             models.CheckConstraint(
                 name="figure_has_one_owner",
-                condition=models.Q(
-                    project__isnull=False,
-                    indicator__isnull=True,
-                    beneficiary__isnull=True,
-                    benefit__isnull=True,
-                )
-                | models.Q(
-                    project__isnull=True,
-                    indicator__isnull=False,
-                    beneficiary__isnull=True,
-                    benefit__isnull=True,
-                )
-                | models.Q(
-                    project__isnull=True,
-                    indicator__isnull=True,
-                    beneficiary__isnull=False,
-                    benefit__isnull=True,
-                )
-                | models.Q(
-                    project__isnull=True,
-                    indicator__isnull=True,
-                    beneficiary__isnull=True,
-                    benefit__isnull=False,
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        models.Q(**{f"{field}__isnull": field != owner for field in FIGURE_OWNERS})
+                        for owner in FIGURE_OWNERS
+                    ),
                 ),
                 violation_error_message=_(
                     "每条数据须且只能属于一个项目、年度指标、受益对象或受益关系。"
