@@ -68,34 +68,26 @@ def region_label(region):
 
 
 def region_options(placed):
-    """The select options: towns and villages where published records stand, or which hold
-    a village where one stands; None when there are more than REGION_OPTIONS_MAX.
+    """The select options: towns and villages where published records stand, and the towns
+    of those villages; None when there are more than REGION_OPTIONS_MAX.
 
-    `placed` is the published records with a `region`. One query; its two subqueries
-    stop as soon as they have found too many places.
+    `placed` is the published records with a `region`. One query, whose subquery stops
+    as soon as it has found too many places.
     """
-    enough = REGION_OPTIONS_MAX + 1
     in_place = (
         placed.filter(region__level__in=(Region.Level.TOWN, Region.Level.VILLAGE))
         .order_by()
         .values("region_id")
-        .distinct()[:enough]
+        .distinct()[: REGION_OPTIONS_MAX + 1]
     )
-    # Below a town there are only villages.
-    towns_of_villages = (
-        placed.filter(region__parent__level=Region.Level.TOWN)
-        .order_by()
-        .values("region__parent_id")
-        .distinct()[:enough]
-    )
-    regions = list(
-        Region.objects.filter(Q(pk__in=in_place) | Q(pk__in=towns_of_villages))
-        .select_related("parent__parent")
-        .order_by()[:enough]
-    )
+    regions = {}
+    for region in Region.objects.filter(pk__in=in_place).select_related("parent__parent"):
+        regions[region.pk] = region
+        if region.level == Region.Level.VILLAGE and region.parent.level == Region.Level.TOWN:
+            regions[region.parent_id] = region.parent
     if len(regions) > REGION_OPTIONS_MAX:
         return None
-    options = sorted((region_label(region), region.pk) for region in regions)
+    options = sorted((region_label(region), region.pk) for region in regions.values())
     return [("", ALL), *((pk, label) for label, pk in options)]
 
 
