@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -45,7 +46,9 @@ ADMIN_USER = "benchmark"
 
 # How the project list spells its options; change them here when the list changes.
 PROJECT_SORT = "sort=-amount"
-PROJECT_PAGE = "page=200"
+DEEP_PAGE_NUMBER = 200
+PAGE_SIZE = 25
+PROJECT_PAGE = "page={deep_page}"
 PROJECT_SEARCH = "q=" + urllib.parse.quote("茶叶")
 PROJECT_TOWN = "region={town}"
 EXPORT = "_export=csv"
@@ -91,7 +94,13 @@ FACTS = """
 import json, sqlite3
 from django.db import connection
 from cooperation.models import Project, ProjectLocation, Region
-first = Project.objects.published().order_by("slug").first()
+# A project with events and beneficiaries, so that its page has the same parts at each size.
+first = (
+    Project.objects.published()
+    .filter(events__isnull=False, benefits__isnull=False)
+    .order_by("slug")
+    .first()
+)
 place = ProjectLocation.objects.filter(project=first).select_related("region").first().region
 town = place if place.level == Region.Level.TOWN else place.parent
 if connection.vendor == "postgresql":
@@ -99,9 +108,11 @@ if connection.vendor == "postgresql":
     database = f"PostgreSQL {major}.{minor}"
 else:
     database = f"SQLite {sqlite3.sqlite_version}"
+published = Project.objects.published().count()
 print(json.dumps({
     "project": first.slug,
     "town": town.pk,
+    "deep_page": min(%r, published // %r),
     "projects": Project.objects.count(),
     "export_rows": Project.objects.published().filter(**%r).count(),
     "database": database,
@@ -130,10 +141,13 @@ def database_for(size, database_url):
 
 
 def facts_script():
-    return FACTS % (dict([EXPORT_FILTER.split("=")]),)
+    return FACTS % (DEEP_PAGE_NUMBER, PAGE_SIZE, dict([EXPORT_FILTER.split("=")]))
 
 
 def page_urls(facts):
+    """The URLs at one size. Page 200 stands for a deep page: where there are fewer pages,
+    the last full one (a short last page would not be the same work)."""
+    facts = {"deep_page": DEEP_PAGE_NUMBER, **facts}
     return [(name, url.format(**facts), kind) for name, url, kind in PAGES]
 
 
@@ -348,6 +362,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # A worker busy with a long request can outlive a killed master.
+        with contextlib.suppress(AttributeError, ProcessLookupError):
+            os.kill(self.worker, signal.SIGKILL)
         self.log.close()
 
 

@@ -12,7 +12,9 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
+    DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -20,6 +22,7 @@ from django.db.models import (
     Min,
     Q,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -320,8 +323,10 @@ def town_bars():
     """Western towns by the assistance funds of the projects located in them or their villages.
 
     A project located in several towns counts in each of them, and once in each. One
-    query: the ORM writes its two parts (each project's towns, each project's funds),
-    which are joined and added up per town in the database.
+    query: the ORM writes its two parts (each project's towns; each project's funds by
+    qualifier, and each project once more with no funds, so that a plain join keeps the
+    towns whose projects have none), which the database joins and adds up per town.
+    SQLite indexes a plain join of two subqueries, but not an outer join.
     """
     placements = (
         ProjectLocation.objects.filter(
@@ -338,6 +343,15 @@ def town_bars():
         .order_by()
         .values(project_ref=F("about_project"), qualifier_ref=F("qualifier"))
         .annotate(total=Sum("value"))
+    ).union(
+        Project.objects.published()
+        .order_by()
+        .values(
+            project_ref=F("pk"),
+            qualifier_ref=Value(None, output_field=CharField()),
+            total=Value(None, output_field=DecimalField()),
+        ),
+        all=True,
     )
     placements_sql, placements_params = placements.query.sql_with_params()
     funds_sql, funds_params = funds.query.sql_with_params()
@@ -354,7 +368,7 @@ def town_bars():
                    SUM(funds.total) AS funds,
                    {", ".join(has_qualifier)}
             FROM ({placements_sql}) place
-            LEFT JOIN ({funds_sql}) funds ON funds.project_ref = place.project_ref
+            JOIN ({funds_sql}) funds ON funds.project_ref = place.project_ref
             GROUP BY place.town
         ) totals
         JOIN {region} town ON town.id = totals.town

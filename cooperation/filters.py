@@ -67,31 +67,36 @@ def region_label(region):
     return " · ".join(names)
 
 
-def region_options(located):
-    """The select options: towns and villages where published records stand, or which hold
-    a village where one stands; None when there are more than REGION_OPTIONS_MAX. One
-    query, which stops as soon as it has found too many."""
-    regions = list(
-        towns_and_villages()
-        .filter(
-            Exists(located.filter(pk=OuterRef("pk")))
-            | Exists(located.filter(parent=OuterRef("pk")))
-        )
-        .select_related("parent__parent")
-        .order_by()[: REGION_OPTIONS_MAX + 1]
+def region_options(placed):
+    """The select options: towns and villages where published records stand, and the towns
+    of those villages; None when there are more than REGION_OPTIONS_MAX.
+
+    `placed` is the published records with a `region`. One query, whose subquery stops
+    as soon as it has found too many places.
+    """
+    in_place = (
+        placed.filter(region__level__in=(Region.Level.TOWN, Region.Level.VILLAGE))
+        .order_by()
+        .values("region_id")
+        .distinct()[: REGION_OPTIONS_MAX + 1]
     )
+    regions = {}
+    for region in Region.objects.filter(pk__in=in_place).select_related("parent__parent"):
+        regions[region.pk] = region
+        if region.level == Region.Level.VILLAGE and region.parent.level == Region.Level.TOWN:
+            regions[region.parent_id] = region.parent
     if len(regions) > REGION_OPTIONS_MAX:
         return None
-    options = sorted((region_label(region), region.pk) for region in regions)
+    options = sorted((region_label(region), region.pk) for region in regions.values())
     return [("", ALL), *((pk, label) for label, pk in options)]
 
 
-def regions_with_published_projects():
-    return Region.objects.filter(project_locations__project__status=Publication.PUBLISHED)
+def placed_projects():
+    return ProjectLocation.objects.filter(project__status=Publication.PUBLISHED)
 
 
-def regions_with_published_beneficiaries():
-    return Region.objects.filter(beneficiaries__status=Publication.PUBLISHED)
+def placed_beneficiaries():
+    return Beneficiary.objects.published()
 
 
 class PortalFilterSet(django_filters.FilterSet):
@@ -100,7 +105,7 @@ class PortalFilterSet(django_filters.FilterSet):
     )
 
     search_fields = ()
-    located_regions = None
+    placed_records = None
     narrowing_fields = ()
 
     def __init__(self, *args, **kwargs):
@@ -118,7 +123,7 @@ class PortalFilterSet(django_filters.FilterSet):
         field = self.form.fields.get("region")
         if field is None:
             return
-        options = region_options(self.located_regions())
+        options = region_options(self.placed_records())
         if options is None:
             field.widget = forms.HiddenInput()
         else:
@@ -167,7 +172,7 @@ class ProjectFilter(PortalFilterSet):
     )
 
     search_fields = ("title", "summary", "description")
-    located_regions = staticmethod(regions_with_published_projects)
+    placed_records = staticmethod(placed_projects)
     narrowing_fields = ("region", "pairing")
 
     class Meta:
@@ -229,7 +234,7 @@ class BeneficiaryFilter(PortalFilterSet):
     side = choice_filter(_("东西部"), Side.choices, field_name="region__side")
 
     search_fields = ("name", "description", "organization__name")
-    located_regions = staticmethod(regions_with_published_beneficiaries)
+    placed_records = staticmethod(placed_beneficiaries)
     narrowing_fields = ("region",)
 
     class Meta:
