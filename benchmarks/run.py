@@ -68,7 +68,17 @@ PAGES = [
     (DEEP_PAGE, f"/projects/?{PROJECT_PAGE}", "page"),
     ("project detail", "/projects/{project}/", "page"),
     ("pairing list", "/pairings/", "page"),
+    ("pairing detail", "/pairings/{pairing}/", "page"),
     ("beneficiary list", "/beneficiaries/", "page"),
+    ("beneficiary detail", "/beneficiaries/{beneficiary}/", "page"),
+    ("region list", "/regions/", "page"),
+    ("province page", "/regions/{province}/", "page"),
+    ("town page", "/regions/{town}/", "page"),
+    ("organization list", "/organizations/", "page"),
+    ("organization detail", "/organizations/{organization}/", "page"),
+    ("source list", "/sources/", "page"),
+    ("source detail", "/sources/{source}/", "page"),
+    ("people", "/people/", "page"),
     ("CSV export (~10,000 rows)", f"/projects/?{EXPORT_FILTER}&{EXPORT}", "export"),
     ("admin project changelist", "/admin/cooperation/project/", "admin"),
 ]
@@ -93,7 +103,15 @@ SERVER_ENV = {
 FACTS = """
 import json, sqlite3
 from django.db import connection
-from cooperation.models import Project, ProjectLocation, Region
+from django.db.models import Count
+from cooperation.models import (
+    Beneficiary, Organization, Pairing, Project, ProjectLocation, Region, Source,
+)
+
+# The record with the most links: the heaviest page of its kind.
+def busiest(queryset, links):
+    return queryset.annotate(links=Count(links)).order_by("-links", "pk").first()
+
 # A project with events and beneficiaries, so that its page has the same parts at each size.
 first = (
     Project.objects.published()
@@ -103,6 +121,7 @@ first = (
 )
 place = ProjectLocation.objects.filter(project=first).select_related("region").first().region
 town = place if place.level == Region.Level.TOWN else place.parent
+province = Region.objects.get(pk=town.ancestor_ids[0])
 if connection.vendor == "postgresql":
     major, minor = divmod(connection.pg_version, 10000)
     database = f"PostgreSQL {major}.{minor}"
@@ -112,6 +131,11 @@ published = Project.objects.published().count()
 print(json.dumps({
     "project": first.slug,
     "town": town.pk,
+    "province": province.pk,
+    "pairing": busiest(Pairing.objects.published(), "projects").pk,
+    "beneficiary": busiest(Beneficiary.objects.published(), "benefits").pk,
+    "organization": busiest(Organization.objects.all(), "roles").pk,
+    "source": busiest(Source.objects.all(), "project").slug,
     "deep_page": min(%r, published // %r),
     "projects": Project.objects.count(),
     "export_rows": Project.objects.published().filter(**%r).count(),

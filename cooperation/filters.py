@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.counting import cached
 from cooperation.models import (
     Beneficiary,
     Pairing,
@@ -123,7 +124,8 @@ class PortalFilterSet(django_filters.FilterSet):
         field = self.form.fields.get("region")
         if field is None:
             return
-        options = region_options(self.placed_records())
+        model = self._meta.model._meta.model_name
+        options = cached(f"region-options:{model}", lambda: region_options(self.placed_records()))
         if options is None:
             field.widget = forms.HiddenInput()
         else:
