@@ -49,6 +49,8 @@ Measure = Figure.Measure
 Unit = Figure.Unit
 
 TOWN_BARS = 20
+# What a region page lists in full before pointing to the filtered list.
+REGION_ROWS = 20
 LATEST_EVENTS = 8
 
 
@@ -183,8 +185,8 @@ def compute_dashboard():
     )
 
 
-def headline_totals(figures):
-    """The headline totals of the given (already published) figures, in one query.
+def headline_totals(*figure_sets):
+    """The headline totals of the given (already published) figures, in one query a set.
 
     Only actual figures that are not part of another count; a sum with one "at least"
     term is itself "at least". Where a pairing reports an annual indicator for a measure,
@@ -192,9 +194,12 @@ def headline_totals(figures):
     are details within it, so they are not added again.
     """
     measures = {measure for headline in HEADLINES for measure in headline.measures}
-    rows = list(
-        figures.counted_in_totals()
-        .filter(measure__in=measures)
+    # The measures are picked here rather than in the query: a condition on the measure
+    # would draw SQLite to the measure index, and past the narrower index of the owner.
+    rows = [
+        row
+        for figures in figure_sets
+        for row in figures.counted_in_totals()
         .order_by()
         .values("measure", "unit", "qualifier")
         .annotate(
@@ -205,7 +210,8 @@ def headline_totals(figures):
             first_year=Min("year"),
             last_year=Max("year"),
         )
-    )
+        if row["measure"] in measures
+    ]
     reported_annually = {row["measure"] for row in rows if row["from_indicator"]}
     rows = [row for row in rows if row["from_indicator"] or row["measure"] not in reported_annually]
     totals = []
@@ -225,6 +231,57 @@ def headline_totals(figures):
             total.last_year = max(years, default=None)
         totals.append(total)
     return totals
+
+
+@dataclass
+class RegionSummary:
+    """What a region page shows of the published records in the region or below it: how
+    many, their totals, and which REGION_ROWS of each come first."""
+
+    project_count: int
+    pairing_count: int
+    beneficiary_count: int
+    totals: list
+    project_ids: list
+    pairing_ids: list
+    beneficiary_ids: list
+
+
+def region_summary(region):
+    """Counted in the database, each part through the indexes of the region's places, with
+    no OR across tables (which makes SQLite and PostgreSQL read every figure)."""
+    within = Region.objects.within(region).values("pk")
+    # The projects of these places, read from the (region, project) index alone.
+    located = ProjectLocation.objects.filter(region__in=within).values("project_id")
+    projects = Project.objects.published().filter(pk__in=located)
+    pairings = Pairing.objects.published().filter(
+        Q(east_region__in=within)
+        | Q(west_region__in=within)
+        | Q(east_organization__region__in=within)
+        | Q(west_organization__region__in=within)
+    )
+    beneficiaries = Beneficiary.objects.published().filter(region__in=within)
+    totals = headline_totals(
+        Figure.objects.filter(project__in=located, project__status=Publication.PUBLISHED),
+        Figure.objects.filter(
+            benefit__project__in=located,
+            benefit__project__status=Publication.PUBLISHED,
+            benefit__beneficiary__status=Publication.PUBLISHED,
+        ),
+    )
+    return RegionSummary(
+        project_count=projects.count(),
+        pairing_count=pairings.count(),
+        beneficiary_count=beneficiaries.count(),
+        totals=[total for total in totals if total.value is not None],
+        project_ids=first_ids(projects.order_by(F("funds").desc(nulls_last=True), "title", "pk")),
+        pairing_ids=first_ids(pairings),
+        beneficiary_ids=first_ids(beneficiaries.order_by("name", "pk")),
+    )
+
+
+def first_ids(queryset):
+    return list(queryset.values_list("pk", flat=True)[:REGION_ROWS])
 
 
 def year_over_year_comparisons(figures):

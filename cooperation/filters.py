@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.counting import cached
 from cooperation.models import (
     Beneficiary,
+    Organization,
     Pairing,
     Project,
     ProjectLocation,
+    ProjectOrganization,
     Publication,
     Region,
     Side,
@@ -172,10 +174,16 @@ class ProjectFilter(PortalFilterSet):
         ),
         widget=forms.HiddenInput,
     )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("参与单位"),
+        queryset=Organization.objects.all(),
+        widget=forms.HiddenInput,
+        method="filter_organization",
+    )
 
     search_fields = ("title", "summary", "description")
     placed_records = staticmethod(placed_projects)
-    narrowing_fields = ("region", "pairing")
+    narrowing_fields = ("region", "pairing", "organization")
 
     class Meta:
         model = Project
@@ -189,6 +197,10 @@ class ProjectFilter(PortalFilterSet):
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(pk__in=Project.objects.in_region(region).values("pk"))
+
+    def filter_organization(self, queryset, name, organization):
+        roles = ProjectOrganization.objects.filter(project=OuterRef("pk"))
+        return queryset.filter(Exists(roles.filter(organization=organization)))
 
     def filter_side(self, queryset, name, side):
         located = ProjectLocation.objects.filter(project=OuterRef("pk"), region__side=side)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from cooperation.models import (
     Beneficiary,
@@ -482,6 +482,15 @@ class Names:
         return name
 
 
+def refresh_statistics():
+    """Let PostgreSQL's planner know the new rows at once. Its autovacuum would, but only
+    minutes later; until then it plans for the empty tables. SQLite keeps no statistics
+    unless asked, and its plans are the ones the indexes were chosen for."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Synthesizer:
     def __init__(self, seed, projects, progress=print):
         self.seed = seed
@@ -534,6 +543,7 @@ class Synthesizer:
                     self.build_pairing_events(group)
                 self.progress(f"county pairings {start + len(group)}/{len(self.units)} built")
             self.build_projects()
+        refresh_statistics()
         return self.counts
 
     # Regions: provinces (reused when present), cities, counties; then towns and villages.

@@ -162,3 +162,29 @@ def test_organization_pages_query_count_does_not_grow_with_the_data(
         organization_page(client, company)
     with django_assert_max_num_queries(3):
         client.get(reverse("cooperation:organization-list"))
+
+
+def test_an_organization_in_many_projects_lists_the_first_and_links_to_all(world, client):
+    company = make_organization("大企业", region=world.ziyun)
+    for project in add_activity(world, 53):
+        make_role(project, company)
+    other = make_project(world.pairing, world.source, title="别家项目")
+
+    html = organization_page(client, company).content.decode()
+
+    assert html.count('<tr><td><a href="/projects/') == 50
+    assert "仅列出前 50 条，共 53 条。" in html
+    link = f'href="/projects/?organization={company.pk}"'
+    assert link in html
+    listed = client.get(f"/projects/?organization={company.pk}")
+    assert listed.status_code == 200
+    assert listed.context["table"].paginator.count == 53
+    assert other.title not in listed.content.decode()
+    assert "参与单位：" in listed.content.decode()
+
+
+def test_an_unknown_organization_filter_is_a_form_error_not_a_crash(world, client):
+    response = client.get("/projects/", {"organization": "99999"})
+
+    assert response.status_code == 200
+    assert response.context["filters_invalid"]

@@ -20,13 +20,18 @@ from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
-from django_tables2.rows import BoundRow
 from tablib.formats._json import serialize_objects_handler
 
 from cooperation.counting import cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
-from cooperation.tables import BeneficiaryTable, PairingTable, ProjectTable, choice_rank
+from cooperation.tables import (
+    BeneficiaryTable,
+    PairingTable,
+    ProjectTable,
+    cell_values,
+    choice_rank,
+)
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX, TableExport.JSON)
@@ -189,9 +194,9 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
             if not (column.column.exclude_from_export or column.name in self.exclude_columns)
         ]
         yield [force_str(table.columns[name].header, strings_only=True) for name in columns]
+        values = cell_values(table, columns)
         for record in table.data.data.iterator(chunk_size=EXPORT_CHUNK_ROWS):
-            row = BoundRow(record, table=table)
-            yield [force_str(row.get_cell_value(name), strings_only=True) for name in columns]
+            yield [force_str(value, strings_only=True) for value in values(record)]
 
     def create_export(self, export_format):
         rows = self.count_rows()

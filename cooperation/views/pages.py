@@ -3,14 +3,14 @@
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cooperation.counting import cached
-from cooperation.dashboard import compute_dashboard, headline_totals
+from cooperation.counting import cached, cached_count
+from cooperation.dashboard import REGION_ROWS, compute_dashboard, region_summary
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -21,13 +21,14 @@ from cooperation.models import (
     Person,
     Project,
     ProjectOrganization,
+    Publication,
     Region,
     Side,
     Source,
 )
 
-# What a region page lists in full before pointing to the filtered list.
-REGION_PAGE_ROWS = 20
+# What a page lists of one kind of record before saying how many there are in all.
+GROUP_LIMIT = 50
 
 PAIRING_PARTIES = (
     "east_region",
@@ -88,43 +89,50 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
-        within = Region.objects.within(region)
-        projects = Project.objects.published().in_region(region)
-        project_ids = projects.values("pk")
-        figures = Figure.objects.published().filter(
-            Q(project__in=project_ids) | Q(benefit__project__in=project_ids)
-        )
-        pairings = (
-            Pairing.objects.published()
-            .filter(
-                Q(east_region__in=within)
-                | Q(west_region__in=within)
-                | Q(east_organization__region__in=within)
-                | Q(west_organization__region__in=within)
-            )
-            .select_related(*PAIRING_PARTIES)
-        )
-        beneficiaries = Beneficiary.objects.published().filter(region__in=within)
-        ancestors = region.ancestors()
+        summary = cached(f"region:{region.pk}", lambda: region_summary(region))
         breadcrumbs = [crumb(pgettext_lazy("复数", "区域"), "region-list")]
-        breadcrumbs += [(a.name, a.get_absolute_url()) for a in ancestors]
+        breadcrumbs += [(a.name, a.get_absolute_url()) for a in region.ancestors()]
         breadcrumbs.append((region.name, None))
         return super().get_context_data(
             breadcrumbs=breadcrumbs,
             children=region.children.order_by("name"),
-            projects=projects.order_by(F("funds").desc(nulls_last=True), "title")[
-                :REGION_PAGE_ROWS
-            ],
-            project_count=projects.count(),
-            totals=[total for total in headline_totals(figures) if total.value is not None],
-            pairings=pairings[:REGION_PAGE_ROWS],
-            pairing_count=pairings.count(),
-            beneficiaries=beneficiaries.select_related("region")[:REGION_PAGE_ROWS],
-            beneficiary_count=beneficiaries.count(),
+            summary=summary,
+            projects=in_order(Project.objects.all(), summary.project_ids),
+            pairings=in_order(
+                Pairing.objects.select_related(*PAIRING_PARTIES), summary.pairing_ids
+            ),
+            beneficiaries=in_order(
+                Beneficiary.objects.select_related("region"), summary.beneficiary_ids
+            ),
             organizations=Organization.objects.filter(region=region).order_by("kind", "name"),
-            rows_shown=REGION_PAGE_ROWS,
+            rows_shown=REGION_ROWS,
             **kwargs,
         )
+
+
+def in_order(queryset, ids):
+    """The records of these ids, in the order of the ids."""
+    by_id = queryset.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class Capped(list):
+    """The first records of a group, and how many the whole group holds."""
+
+    def __init__(self, records, total):
+        super().__init__(records)
+        self.total = total
+
+    @property
+    def is_cut(self):
+        return self.total > len(self)
+
+
+def capped(records):
+    """The first records, counting the rest (once per version of the data) when cut."""
+    shown = list(records[:GROUP_LIMIT])
+    cut = len(shown) == GROUP_LIMIT
+    return Capped(shown, cached_count(records) if cut else len(shown))
 
 
 class OrganizationListView(LenientPaginationMixin, ListView):
@@ -161,21 +169,26 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         organization = self.object
-        published_projects = Project.objects.published()
         return super().get_context_data(
             breadcrumbs=[
                 crumb(pgettext_lazy("复数", "单位"), "organization-list"),
                 (organization.name, None),
             ],
-            pairings=Pairing.objects.published()
-            .filter(Q(east_organization=organization) | Q(west_organization=organization))
-            .select_related(*PAIRING_PARTIES),
-            roles=ProjectOrganization.objects.filter(
-                organization=organization, project__in=published_projects
-            ).select_related("project"),
-            beneficiaries=Beneficiary.objects.published()
-            .filter(organization=organization)
-            .select_related("region"),
+            pairings=capped(
+                Pairing.objects.published()
+                .filter(Q(east_organization=organization) | Q(west_organization=organization))
+                .select_related(*PAIRING_PARTIES)
+            ),
+            roles=capped(
+                ProjectOrganization.objects.filter(
+                    organization=organization, project__status=Publication.PUBLISHED
+                ).select_related("project")
+            ),
+            beneficiaries=capped(
+                Beneficiary.objects.published()
+                .filter(organization=organization)
+                .select_related("region")
+            ),
             units=organization.units.order_by("name"),
             people=organization.people.filter(is_public_figure=True),
             **kwargs,
@@ -194,23 +207,53 @@ class SourceListView(LenientPaginationMixin, ListView):
         )
 
 
-SOURCE_GROUP_LIMIT = 50
+def citing_records(source):
+    """Each kind of public record that cites the source, by the name the page uses."""
+    published = Publication.PUBLISHED
+    records = {
+        "projects": Project.objects.published(),
+        "pairings": Pairing.objects.published(),
+        "beneficiaries": Beneficiary.objects.published(),
+        "benefits": Benefit.objects.filter(
+            project__status=published, beneficiary__status=published
+        ),
+        "figures": Figure.objects.published(),
+        "events": Event.objects.published(),
+        "regions": Region.objects.all(),
+        "organizations": Organization.objects.all(),
+        "people": Person.objects.filter(is_public_figure=True),
+    }
+    return {name: queryset.filter(source=source) for name, queryset in records.items()}
 
 
-class Capped(list):
-    """The first records of a group, and how many the whole group holds."""
+# What each group's rows show of the records they link to.
+SHOWN_WITH = {
+    "pairings": PAIRING_PARTIES,
+    "benefits": ("project", "beneficiary"),
+    "figures": (
+        "project",
+        *(f"indicator__pairing__{party}" for party in PAIRING_PARTIES),
+        "beneficiary",
+        "benefit__project",
+        "benefit__beneficiary",
+    ),
+    "events": ("project", "pairing"),
+}
 
-    def __init__(self, queryset, limit=SOURCE_GROUP_LIMIT):
-        super().__init__(queryset[:limit])
-        self.total = len(self) if len(self) < limit else queryset.count()
 
-    @property
-    def is_cut(self):
-        return self.total > len(self)
+def cited_by(source):
+    """For each group, the ids of the first records that cite the source, in the order
+    they were recorded, and how many records the group holds."""
+    summary = {}
+    for name, records in citing_records(source).items():
+        records = records.order_by("pk")
+        ids = list(records.values_list("pk", flat=True)[:GROUP_LIMIT])
+        summary[name] = (ids, len(ids) if len(ids) < GROUP_LIMIT else records.count())
+    return summary
 
 
 class SourceDetailView(DetailView):
-    """A source and every published record that cites it, each with its quoted sentence."""
+    """A source and the published records that cite it, each with its quoted sentence."""
 
     model = Source
     template_name = "cooperation/source_detail.html"
@@ -224,41 +267,18 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        published_projects = Project.objects.published()
-        figures = (
-            Figure.objects.published()
-            .filter(source=source)
-            .select_related(
-                "project",
-                *(f"indicator__pairing__{party}" for party in PAIRING_PARTIES),
-                "beneficiary",
-                "benefit__project",
-                "benefit__beneficiary",
-            )
-        )
-        benefits = Benefit.objects.filter(
-            source=source,
-            project__in=published_projects,
-            beneficiary__in=Beneficiary.objects.published(),
-        ).select_related("project", "beneficiary")
+        summary = cached(f"source:{source.pk}", lambda: cited_by(source))
+        groups = {}
+        for name, records in citing_records(source).items():
+            ids, total = summary[name]
+            shown = records.filter(pk__in=ids).select_related(*SHOWN_WITH.get(name, ()))
+            groups[name] = Capped(shown if ids else [], total)
         return super().get_context_data(
             breadcrumbs=[
                 crumb(pgettext_lazy("复数", "来源"), "source-list"),
                 (source.title, None),
             ],
-            projects=Capped(published_projects.filter(source=source)),
-            pairings=Capped(
-                Pairing.objects.published().filter(source=source).select_related(*PAIRING_PARTIES)
-            ),
-            beneficiaries=Capped(Beneficiary.objects.published().filter(source=source)),
-            benefits=Capped(benefits),
-            figures=Capped(figures),
-            events=Capped(
-                Event.objects.published().filter(source=source).select_related("project", "pairing")
-            ),
-            regions=Capped(Region.objects.filter(source=source)),
-            organizations=Capped(Organization.objects.filter(source=source)),
-            people=Capped(Person.objects.filter(source=source, is_public_figure=True)),
+            **groups,
             **kwargs,
         )
 
