@@ -1,4 +1,6 @@
-"""/sitemap.xml: every public page, never a draft."""
+"""/sitemap.xml: an index of sections (sitemap-projects.xml?p=2 …) that list every public
+page, never a draft. Each section page holds at most PAGE_SIZE addresses, so that a page
+costs the same however many projects there are."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -27,8 +29,12 @@ class PageSitemap(Sitemap):
         return reverse(f"cooperation:{item}")
 
 
+PAGE_SIZE = 5000
+
+
 class PublishedSitemap(Sitemap):
     model = None
+    limit = PAGE_SIZE
 
     def items(self):
         return self.model.objects.published().order_by("pk")
@@ -53,6 +59,7 @@ class ReferenceSitemap(Sitemap):
     """Regions, organisations and sources have no draft state: all are public."""
 
     model = None
+    limit = PAGE_SIZE
 
     def items(self):
         return self.model.objects.order_by("pk")

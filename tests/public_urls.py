@@ -1,6 +1,7 @@
 """Every public URL of the portal, read from the URLconf, so that the hostile-input and the
 dump-and-restore tests cover a page as soon as it is added. Pages that take an argument
-(a record's pk or slug) are visited with the records the sitemap lists."""
+(a record's pk or slug) are visited with the records the sitemap lists, and the sitemap's
+sections by their names."""
 
 from collections import defaultdict
 
@@ -42,6 +43,8 @@ def public_paths():
         for item in sitemap.items():
             path = sitemap.location(item)
             paths[resolve(path).view_name].append(path)
+    for section in SITEMAPS:
+        paths["sitemap-section"].append(reverse("sitemap-section", kwargs={"section": section}))
     for name, pattern in _public_patterns(get_resolver().url_patterns):
         if not pattern.pattern.converters:
             path = reverse(name)

@@ -86,3 +86,27 @@ def test_site_speaks_chinese_in_china_time(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def test_sqlite_files_are_opened_for_concurrent_workers(tmp_path, django_db_blocker):
+    from django.db.utils import ConnectionHandler
+
+    from portal.settings import database
+
+    handler = ConnectionHandler({"default": database(f"sqlite:///{tmp_path / 'portal.sqlite3'}")})
+    connection = handler["default"]
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert cursor.execute("PRAGMA busy_timeout").fetchone() == (20000,)
+            assert cursor.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert connection.transaction_mode == "IMMEDIATE"
+        connection.close()
+
+
+def test_postgresql_urls_get_no_sqlite_options():
+    from portal.settings import database
+
+    options = database("postgres://portal@db.internal:5432/portal").get("OPTIONS", {})
+    assert "init_command" not in options
+    assert "transaction_mode" not in options

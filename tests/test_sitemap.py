@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import Publication
+from cooperation.sitemaps import ProjectSitemap
 from tests.factories import (
     add_activity,
     make_beneficiary,
@@ -17,14 +18,23 @@ from tests.factories import (
 NAMESPACE = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap_paths(client):
-    response = client.get("/sitemap.xml")
+def locations(client, url, element):
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ElementTree.fromstring(response.content)
     return [
         loc.text.removeprefix("http://testserver")
-        for loc in root.findall("sm:url/sm:loc", NAMESPACE)
+        for loc in root.findall(f"sm:{element}/sm:loc", NAMESPACE)
+    ]
+
+
+def sitemap_paths(client):
+    """Every address of every section page that the index lists."""
+    return [
+        path
+        for section in locations(client, "/sitemap.xml", "sitemap")
+        for path in locations(client, section, "url")
     ]
 
 
@@ -101,13 +111,37 @@ def test_public_pages_have_title_description_canonical_and_no_inline_code(
         assert re.search(r"\son[a-z]+=", html) is None, path
 
 
+def test_sitemap_pages_are_cut_at_a_fixed_size(world, client, monkeypatch):
+    monkeypatch.setattr(ProjectSitemap, "limit", 3)
+    add_activity(world, 7)
+
+    sections = locations(client, "/sitemap.xml", "sitemap")
+    project_pages = [section for section in sections if "sitemap-projects.xml" in section]
+
+    assert project_pages == [
+        "/sitemap-projects.xml",
+        "/sitemap-projects.xml?p=2",
+        "/sitemap-projects.xml?p=3",
+    ]
+    assert [len(locations(client, page, "url")) for page in project_pages] == [3, 3, 1]
+
+
+def test_unknown_sitemap_sections_and_pages_are_404(world, client):
+    for url in ("/sitemap-nothing.xml", "/sitemap-projects.xml?p=99", "/sitemap-projects.xml?p=x"):
+        assert client.get(url).status_code == 404
+
+
 def test_sitemap_query_count_does_not_grow_with_the_data(
     world, client, django_assert_max_num_queries
 ):
     add_activity(world, 1)
-    with django_assert_max_num_queries(12):
-        sitemap_paths(client)
+    with django_assert_max_num_queries(9):
+        client.get("/sitemap.xml")
+    with django_assert_max_num_queries(2):
+        client.get("/sitemap-projects.xml")
 
     add_activity(world, 20)
-    with django_assert_max_num_queries(12):
-        assert len(sitemap_paths(client)) > 60
+    with django_assert_max_num_queries(9):
+        client.get("/sitemap.xml")
+    with django_assert_max_num_queries(2):
+        assert len(locations(client, "/sitemap-projects.xml", "url")) > 20
