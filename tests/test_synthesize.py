@@ -333,3 +333,17 @@ def test_rows_are_written_in_batches_not_one_by_one(db):
         for model in (Region, Organization, Pairing, Project, ProjectLocation, Benefit, Figure)
     )
     assert len(queries) * 20 < rows
+
+
+def test_the_planner_learns_of_the_new_rows_at_once(db):
+    """PostgreSQL would otherwise plan for empty tables until autovacuum comes by; SQLite's
+    plans are left as the indexes were chosen for, with no statistics."""
+    synthesize()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cooperation_project'")
+            assert cursor.fetchone()[0] >= PROJECTS
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone() is None

@@ -1,0 +1,44 @@
+"""Every public page answers in the same number of queries, at most 15, whether the portal
+holds a few synthetic projects or ten times as many. Pages are measured on their second
+visit, once the counts and totals that are cached under the data's version are stored."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.public_urls import public_paths
+
+MAX_QUERIES = 15
+
+
+def synthesize(seed, projects):
+    call_command("synthesize", projects=projects, seed=seed, stdout=io.StringIO())
+
+
+def warm_query_count(client, path):
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code in (200, 302), path
+    return len(queries)
+
+
+@pytest.fixture
+def pages(db):
+    """One path per public page, chosen while the data is small."""
+    synthesize(seed=1, projects=40)
+    return {name: paths[0] for name, paths in public_paths().items() if paths}
+
+
+def test_every_public_page_has_the_same_bounded_query_count_at_two_sizes(client, pages):
+    small = {name: warm_query_count(client, path) for name, path in pages.items()}
+
+    synthesize(seed=2, projects=400)
+    large = {name: warm_query_count(client, path) for name, path in pages.items()}
+
+    assert large == small
+    assert max(large.values()) <= MAX_QUERIES, large
+    assert {"cooperation:project-list", "cooperation:region-detail", "sitemap"} <= set(large)
