@@ -79,6 +79,8 @@ PAGES = [
     ("source list", "/sources/", "page"),
     ("source detail", "/sources/{source}/", "page"),
     ("people", "/people/", "page"),
+    ("sitemap index", "/sitemap.xml", "page"),
+    ("sitemap of projects", "/sitemap-projects.xml", "page"),
     ("CSV export (~10,000 rows)", f"/projects/?{EXPORT_FILTER}&{EXPORT}", "export"),
     ("admin project changelist", "/admin/cooperation/project/", "admin"),
 ]
@@ -309,10 +311,10 @@ def prepare(size, kind, url, env, reuse):
             if not (exists and reuse):
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 connection.execute(f'CREATE DATABASE "{name}"')
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
     if exists and reuse:
         print(f"  reusing {url}")
         return None
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
     timing = RESULTS / f"synthesize-{kind}-{size}.time"
     manage(env, "synthesize", "--projects", str(size), "--seed", str(SEED), timing=timing)
     peak_kb, seconds = timing.read_text().split()[-2:]

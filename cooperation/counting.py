@@ -2,17 +2,20 @@
 
 Each server process has its own cache (settings.CACHES). A cached value is stored under
 the data's version: a random token in the database that any change to the app's records
-replaces, in the same transaction. Reading the token is one small query; a process then
-finds its value under the current token, or computes it once after a change. Writes
-that skip the model signals (bulk_create, QuerySet.update) call `bump()` themselves.
+replaces, in the same transaction. Reading the token is one small query, made once per
+request; a process then finds its value under the current token, or computes it once
+after a change. Writes that skip the model signals (bulk_create, QuerySet.update) call
+`bump()` themselves.
 """
 
 import hashlib
+import threading
 import uuid
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -20,11 +23,20 @@ VERSION_TABLE = "cooperation_data_version"
 MISSING = object()
 
 
+# The version a request has read, so that it reads it once (see request_started below).
+_request = threading.local()
+
+
 def data_version():
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {VERSION_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else ""
+    token = getattr(_request, "version", None)
+    if token is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token FROM {VERSION_TABLE} WHERE id = 1")
+            row = cursor.fetchone()
+        token = row[0] if row else ""
+        if getattr(_request, "active", False):
+            _request.version = token
+    return token
 
 
 def bump():
@@ -35,6 +47,15 @@ def bump():
             "ON CONFLICT (id) DO UPDATE SET token = excluded.token",
             [uuid.uuid4().hex],
         )
+    _request.version = None
+
+
+def request_started_here(**kwargs):
+    _request.active, _request.version = True, None
+
+
+def request_ended_here(**kwargs):
+    _request.active, _request.version = False, None
 
 
 def cached(key, compute):
@@ -57,6 +78,29 @@ def cached_count(queryset):
     return cached(f"count:{digest}", queryset.count)
 
 
+# What a page lists of one kind of record before saying how many there are in all.
+CAPPED_ROWS = 50
+
+
+class Capped(list):
+    """The first records of a group, and how many the whole group holds."""
+
+    def __init__(self, records, total):
+        super().__init__(records)
+        self.total = total
+
+    @property
+    def is_cut(self):
+        return self.total > len(self)
+
+
+def capped(records, limit=CAPPED_ROWS):
+    """The first records, and how many there are in all: counted once per version of the
+    data, and looked up even when all are shown, so that a page makes the same queries
+    whether it is cut or not."""
+    return Capped(records[:limit], cached_count(records))
+
+
 def record_changed(sender, **kwargs):
     bump()
 
@@ -67,7 +111,10 @@ def links_changed(sender, action, **kwargs):
 
 
 def watch_changes():
-    """Bump the version whenever a record of the app is saved, deleted or relinked."""
+    """Bump the version whenever a record of the app is saved, deleted or relinked; read it
+    once per request."""
+    request_started.connect(request_started_here)
+    request_finished.connect(request_ended_here)
     for model in apps.get_app_config("cooperation").get_models():
         if model.__name__.startswith("Historical"):
             continue

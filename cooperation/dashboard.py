@@ -49,6 +49,7 @@ Measure = Figure.Measure
 Unit = Figure.Unit
 
 TOWN_BARS = 20
+PAIRING_PARTIES = ("east_region", "east_organization", "west_region", "west_organization")
 # What a region page lists in full before pointing to the filtered list.
 REGION_ROWS = 20
 LATEST_EVENTS = 8
@@ -236,15 +237,15 @@ def headline_totals(*figure_sets):
 @dataclass
 class RegionSummary:
     """What a region page shows of the published records in the region or below it: how
-    many, their totals, and which REGION_ROWS of each come first."""
+    many, their totals, and the first REGION_ROWS of each."""
 
     project_count: int
     pairing_count: int
     beneficiary_count: int
     totals: list
-    project_ids: list
-    pairing_ids: list
-    beneficiary_ids: list
+    projects: list
+    pairings: list
+    beneficiaries: list
 
 
 def region_summary(region):
@@ -274,14 +275,14 @@ def region_summary(region):
         pairing_count=pairings.count(),
         beneficiary_count=beneficiaries.count(),
         totals=[total for total in totals if total.value is not None],
-        project_ids=first_ids(projects.order_by(F("funds").desc(nulls_last=True), "title", "pk")),
-        pairing_ids=first_ids(pairings),
-        beneficiary_ids=first_ids(beneficiaries.order_by("name", "pk")),
+        projects=list(
+            projects.order_by(F("funds").desc(nulls_last=True), "title", "pk")[:REGION_ROWS]
+        ),
+        pairings=list(pairings.select_related(*PAIRING_PARTIES)[:REGION_ROWS]),
+        beneficiaries=list(
+            beneficiaries.select_related("region").order_by("name", "pk")[:REGION_ROWS]
+        ),
     )
-
-
-def first_ids(queryset):
-    return list(queryset.values_list("pk", flat=True)[:REGION_ROWS])
 
 
 def year_over_year_comparisons(figures):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.counting import cached
 from cooperation.models import (
     Beneficiary,
+    Benefit,
     Organization,
     Pairing,
     Project,
@@ -180,10 +181,16 @@ class ProjectFilter(PortalFilterSet):
         widget=forms.HiddenInput,
         method="filter_organization",
     )
+    beneficiary = django_filters.ModelChoiceFilter(
+        label=_("受益对象"),
+        queryset=Beneficiary.objects.published(),
+        widget=forms.HiddenInput,
+        method="filter_beneficiary",
+    )
 
     search_fields = ("title", "summary", "description")
     placed_records = staticmethod(placed_projects)
-    narrowing_fields = ("region", "pairing", "organization")
+    narrowing_fields = ("region", "pairing", "organization", "beneficiary")
 
     class Meta:
         model = Project
@@ -201,6 +208,10 @@ class ProjectFilter(PortalFilterSet):
     def filter_organization(self, queryset, name, organization):
         roles = ProjectOrganization.objects.filter(project=OuterRef("pk"))
         return queryset.filter(Exists(roles.filter(organization=organization)))
+
+    def filter_beneficiary(self, queryset, name, beneficiary):
+        benefits = Benefit.objects.filter(project=OuterRef("pk"))
+        return queryset.filter(Exists(benefits.filter(beneficiary=beneficiary)))
 
     def filter_side(self, queryset, name, side):
         located = ProjectLocation.objects.filter(project=OuterRef("pk"), region__side=side)

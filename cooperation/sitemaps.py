@@ -1,10 +1,16 @@
 """/sitemap.xml: an index of sections (sitemap-projects.xml?p=2 …) that list every public
-page, never a draft. Each section page holds at most PAGE_SIZE addresses, so that a page
-costs the same however many projects there are."""
+page, never a draft. Each section page holds at most PAGE_SIZE addresses, and the number
+of pages comes from counts kept in the cache, so that a page costs the same however many
+projects there are."""
+
+from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.urls import reverse
 
+from cooperation.counting import cached, cached_count
 from cooperation.models import Beneficiary, Organization, Pairing, Project, Region, Source
 
 
@@ -29,18 +35,38 @@ class PageSitemap(Sitemap):
         return reverse(f"cooperation:{item}")
 
 
-PAGE_SIZE = 5000
+PAGE_SIZE = 1000
 
 
-class PublishedSitemap(Sitemap):
+class CountedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return cached_count(self.object_list)
+
+
+class RecordSitemap(Sitemap):
     model = None
     limit = PAGE_SIZE
 
+    @property
+    def paginator(self):
+        return CountedPaginator(self.items(), self.limit)
+
+
+class PublishedSitemap(RecordSitemap):
     def items(self):
         return self.model.objects.published().order_by("pk")
 
     def lastmod(self, record):
         return record.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index: the latest change, found by the database rather than by reading
+        every record as Sitemap does."""
+        return cached(
+            f"sitemap-lastmod:{self.model._meta.model_name}",
+            lambda: self.items().aggregate(latest=Max("updated_at"))["latest"],
+        )
 
 
 class ProjectSitemap(PublishedSitemap):
@@ -55,11 +81,8 @@ class BeneficiarySitemap(PublishedSitemap):
     model = Beneficiary
 
 
-class ReferenceSitemap(Sitemap):
+class ReferenceSitemap(RecordSitemap):
     """Regions, organisations and sources have no draft state: all are public."""
-
-    model = None
-    limit = PAGE_SIZE
 
     def items(self):
         return self.model.objects.order_by("pk")

@@ -251,7 +251,7 @@ def value_caller(table, bound_column):
     arguments it names, as call_with_appropriate does; None if it wants others."""
     method = bound_column.value
     if getattr(method, "__func__", None) is tables.Column.value:
-        method = bound_column.render
+        method = bound_column.column.render  # which is all that Column.value calls
     if getattr(method, "__func__", None) is tables.Column.render:
         return lambda value, record: value
     arguments, takes_any = signature(method)

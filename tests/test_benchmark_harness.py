@@ -41,10 +41,26 @@ def test_postgresql_databases_take_the_size_after_the_configured_name():
     assert (kind, url) == ("postgresql", "postgres://postgres@127.0.0.1:5432/portal_bench_250000")
 
 
-def test_page_urls_fill_in_the_town_and_the_project():
-    urls = {name: url for name, url, _kind in run.page_urls({"town": 42, "project": "p-1"})}
+FACTS = {
+    "town": 42,
+    "province": 4,
+    "project": "p-1",
+    "pairing": 7,
+    "beneficiary": 8,
+    "organization": 9,
+    "source": "s-1",
+}
+
+
+def test_page_urls_fill_in_the_records_of_each_page():
+    urls = {name: url for name, url, _kind in run.page_urls(FACTS)}
     assert urls["projects in a town"] == "/projects/?region=42"
     assert urls["project detail"] == "/projects/p-1/"
+    assert urls["province page"] == "/regions/4/"
+    assert urls["pairing detail"] == "/pairings/7/"
+    assert urls["beneficiary detail"] == "/beneficiaries/8/"
+    assert urls["organization detail"] == "/organizations/9/"
+    assert urls["source detail"] == "/sources/s-1/"
     assert urls["search 茶叶"] == "/projects/?q=%E8%8C%B6%E5%8F%B6"
     assert all(url.startswith("/") for url in urls.values())
 
@@ -53,6 +69,7 @@ def test_every_page_asked_for_is_measured():
     names = {name for name, _url, _kind in run.PAGES}
     assert {"healthz", "home", "project list", "project detail", "pairing list"} <= names
     assert {"beneficiary list", "admin project changelist", "project list page 200"} <= names
+    assert {"region list", "source detail", "organization detail", "people"} <= names
     assert any(run.EXPORT in url for _name, url, _kind in run.PAGES)
 
 

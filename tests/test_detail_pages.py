@@ -409,5 +409,33 @@ def test_beneficiary_page_query_count_is_fixed(world, client, django_assert_max_
             make_figure(world.source, 5, beneficiary=beneficiary, measure="jobs", unit="人")
 
     assert_same_query_count(
-        client, beneficiary.get_absolute_url(), grow, 5, django_assert_max_num_queries
+        client, beneficiary.get_absolute_url(), grow, 7, django_assert_max_num_queries
     )
+
+
+def test_a_beneficiary_of_many_projects_shows_the_first_and_links_to_all(world, client):
+    beneficiary = make_beneficiary(world.source, region=world.huanghe)
+    for number in range(23):
+        make_benefit(
+            make_project(world.pairing, world.source, title=f"项目{number:02d}"), beneficiary
+        )
+    make_project(world.pairing, world.source, title="别处项目")
+
+    html = page(client, beneficiary.get_absolute_url())
+
+    assert html.count('class="benefit card') == 20
+    assert "项目00" in html and "项目22" not in html
+    assert "仅列出前 20 条，共 23 条。" in html
+    listed = client.get("/projects/", {"beneficiary": beneficiary.pk})
+    assert f'href="/projects/?beneficiary={beneficiary.pk}"' in html
+    assert listed.context["table"].paginator.count == 23
+    assert "别处项目" not in listed.content.decode()
+
+
+def test_a_draft_beneficiary_cannot_filter_the_project_list(world, client):
+    draft = make_beneficiary(world.source, status=Publication.DRAFT)
+
+    response = client.get("/projects/", {"beneficiary": draft.pk})
+
+    assert response.status_code == 200
+    assert response.context["filters_invalid"]

@@ -425,10 +425,11 @@ def test_english_page_has_no_chinese_outside_the_data(article, client, name):
 
 
 def test_every_page_in_the_sitemap_is_english_outside_the_data(article, client):
-    sitemap = client.get(reverse("sitemap")).content.decode()
-    urls = [
-        re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    ]
+    def locations(url):
+        found = re.findall(r"<loc>([^<]+)</loc>", client.get(url).content.decode())
+        return [re.sub(r"^https?://[^/]+", "", location) for location in found]
+
+    urls = [url for section in locations(reverse("sitemap")) for url in locations(section)]
     client.cookies["django_language"] = "en"
     stored = data_text()
 

@@ -152,13 +152,13 @@ def test_organization_pages_query_count_does_not_grow_with_the_data(
             make_person(organization=company)
 
     grow(1)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(12):
         organization_page(client, company)
     with django_assert_max_num_queries(3):
         client.get(reverse("cooperation:organization-list"))
 
     grow(20)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(12):
         organization_page(client, company)
     with django_assert_max_num_queries(3):
         client.get(reverse("cooperation:organization-list"))

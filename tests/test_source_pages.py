@@ -175,7 +175,7 @@ def test_source_page_query_count_does_not_grow_with_the_data(world, client):
     # Only the first visit counts the groups that are cut, once per version of the data.
     assert small[1:] == large[1:]
     cold, warm, source_list = large
-    assert warm <= 12 < cold <= 30
+    assert warm <= 2 < cold <= 20
     assert source_list <= 2
     response = source_page(client, world.source)
     assert len(response.context["figures"]) == 50

@@ -85,7 +85,8 @@ class Region(OptionallyCited):
             ),
         ]
         indexes = [
-            # Region roll-ups: every region whose path starts with an ancestor's.
+            # Regions in the order of the tree. Region roll-ups (a path that starts with an
+            # ancestor's) read a prefix index of each database's own: migration 0006.
             models.Index(fields=["path"], name="region_path_idx"),
             # Filter choices: towns and villages of one side.
             models.Index(fields=["level", "side"], name="region_level_side_idx"),

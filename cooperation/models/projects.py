@@ -277,6 +277,10 @@ class Beneficiary(Publishable, Cited):
             models.Index(fields=["status", "kind"], name="beneficiary_status_kind_idx"),
             # Beneficiaries in a region.
             models.Index(fields=["region", "status"], name="beneficiary_region_status_idx"),
+            # An organisation's page: its published beneficiary rows, by name.
+            models.Index(
+                fields=["organization", "status", "name"], name="beneficiary_org_status_idx"
+            ),
         ]
 
     def __str__(self):

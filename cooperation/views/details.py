@@ -6,6 +6,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
+from cooperation.counting import Capped, capped
+from cooperation.dashboard import PAIRING_PARTIES
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -26,7 +28,9 @@ from cooperation.views.lists import (
 )
 
 PROJECTS_SHOWN = 10
-PARTY_RELATED = ("east_region", "east_organization", "west_region", "west_organization")
+# Each benefit is a card with its figures: a village helped by hundreds of projects shows
+# the first of them and links to the rest in the project list.
+BENEFITS_SHOWN = 20
 
 
 def published(model, field):
@@ -97,7 +101,7 @@ class ProjectDetailView(PortalDetailView):
 
     def get_queryset(self):
         return Project.objects.published().select_related(
-            "source", *(f"pairing__{field}" for field in PARTY_RELATED)
+            "source", *(f"pairing__{field}" for field in PAIRING_PARTIES)
         )
 
     def get_context_data(self, **kwargs):
@@ -147,7 +151,7 @@ class PairingDetailView(PortalDetailView):
 
     def get_queryset(self):
         return Pairing.objects.published().select_related(
-            "source", *PARTY_RELATED, *(f"parent__{field}" for field in PARTY_RELATED)
+            "source", *PAIRING_PARTIES, *(f"parent__{field}" for field in PAIRING_PARTIES)
         )
 
     def get_context_data(self, **kwargs):
@@ -159,7 +163,7 @@ class PairingDetailView(PortalDetailView):
         projects = pairing.projects.published()
         return super().get_context_data(
             parent=parent,
-            children=pairing.children.published().select_related(*PARTY_RELATED),
+            children=pairing.children.published().select_related(*PAIRING_PARTIES),
             projects=projects.prefetch_related("locations").order_by(
                 F("start_year").desc(nulls_last=True), "title", "pk"
             )[:PROJECTS_SHOWN],
@@ -186,10 +190,15 @@ class BeneficiaryDetailView(PortalDetailView):
             .prefetch_related(Prefetch("figures", queryset=cited_figures()))
             .order_by("project__title", "pk")
         )
+        shown = capped(benefits, BENEFITS_SHOWN)
         region = with_ancestors([beneficiary.region]) if beneficiary.region_id else []
         return super().get_context_data(
             region=region[0] if region else None,
             figures=in_reading_order(beneficiary.figures.select_related("source")),
-            benefits=[(benefit, in_reading_order(benefit.figures.all())) for benefit in benefits],
+            benefits=Capped(
+                [(benefit, in_reading_order(benefit.figures.all())) for benefit in shown],
+                shown.total,
+            ),
+            all_projects_url=f"{reverse(ProjectListView.url_name)}?beneficiary={beneficiary.pk}",
             **kwargs,
         )

@@ -5,12 +5,18 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cooperation.counting import cached, cached_count
-from cooperation.dashboard import REGION_ROWS, compute_dashboard, region_summary
+from cooperation.counting import CAPPED_ROWS, Capped, cached, capped
+from cooperation.dashboard import (
+    PAIRING_PARTIES,
+    REGION_ROWS,
+    compute_dashboard,
+    region_summary,
+)
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -25,16 +31,6 @@ from cooperation.models import (
     Region,
     Side,
     Source,
-)
-
-# What a page lists of one kind of record before saying how many there are in all.
-GROUP_LIMIT = 50
-
-PAIRING_PARTIES = (
-    "east_region",
-    "west_region",
-    "east_organization",
-    "west_organization",
 )
 
 
@@ -66,6 +62,14 @@ class RegionListView(TemplateView):
     levels = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tree=cached(f"region-tree:{get_language()}", self.render_tree),
+            breadcrumbs=[crumb(pgettext_lazy("复数", "区域"))],
+            **kwargs,
+        )
+
+    def render_tree(self):
+        """The tree as HTML: a thousand links are read from the cache, not rendered anew."""
         regions = Region.objects.filter(level__in=self.levels).order_by("name")
         below = defaultdict(list)
         for region in regions:
@@ -75,9 +79,7 @@ class RegionListView(TemplateView):
         sides = [
             (label, [p for p in below[None] if p.side == side]) for side, label in Side.choices
         ]
-        return super().get_context_data(
-            sides=sides, breadcrumbs=[crumb(pgettext_lazy("复数", "区域"))], **kwargs
-        )
+        return render_to_string("includes/region_tree.html", {"sides": sides})
 
 
 class RegionDetailView(DetailView):
@@ -97,42 +99,10 @@ class RegionDetailView(DetailView):
             breadcrumbs=breadcrumbs,
             children=region.children.order_by("name"),
             summary=summary,
-            projects=in_order(Project.objects.all(), summary.project_ids),
-            pairings=in_order(
-                Pairing.objects.select_related(*PAIRING_PARTIES), summary.pairing_ids
-            ),
-            beneficiaries=in_order(
-                Beneficiary.objects.select_related("region"), summary.beneficiary_ids
-            ),
             organizations=Organization.objects.filter(region=region).order_by("kind", "name"),
             rows_shown=REGION_ROWS,
             **kwargs,
         )
-
-
-def in_order(queryset, ids):
-    """The records of these ids, in the order of the ids."""
-    by_id = queryset.in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-class Capped(list):
-    """The first records of a group, and how many the whole group holds."""
-
-    def __init__(self, records, total):
-        super().__init__(records)
-        self.total = total
-
-    @property
-    def is_cut(self):
-        return self.total > len(self)
-
-
-def capped(records):
-    """The first records, counting the rest (once per version of the data) when cut."""
-    shown = list(records[:GROUP_LIMIT])
-    cut = len(shown) == GROUP_LIMIT
-    return Capped(shown, cached_count(records) if cut else len(shown))
 
 
 class OrganizationListView(LenientPaginationMixin, ListView):
@@ -242,14 +212,15 @@ SHOWN_WITH = {
 
 
 def cited_by(source):
-    """For each group, the ids of the first records that cite the source, in the order
-    they were recorded, and how many records the group holds."""
-    summary = {}
+    """For each group, the first records that cite the source (the first recorded, shown
+    in their usual order) and how many records the group holds."""
+    groups = {}
     for name, records in citing_records(source).items():
-        records = records.order_by("pk")
-        ids = list(records.values_list("pk", flat=True)[:GROUP_LIMIT])
-        summary[name] = (ids, len(ids) if len(ids) < GROUP_LIMIT else records.count())
-    return summary
+        first = records.order_by("pk").values("pk")[:CAPPED_ROWS]
+        shown = list(records.filter(pk__in=first).select_related(*SHOWN_WITH.get(name, ())))
+        total = len(shown) if len(shown) < CAPPED_ROWS else records.count()
+        groups[name] = Capped(shown, total)
+    return groups
 
 
 class SourceDetailView(DetailView):
@@ -267,18 +238,12 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        summary = cached(f"source:{source.pk}", lambda: cited_by(source))
-        groups = {}
-        for name, records in citing_records(source).items():
-            ids, total = summary[name]
-            shown = records.filter(pk__in=ids).select_related(*SHOWN_WITH.get(name, ()))
-            groups[name] = Capped(shown if ids else [], total)
         return super().get_context_data(
             breadcrumbs=[
                 crumb(pgettext_lazy("复数", "来源"), "source-list"),
                 (source.title, None),
             ],
-            **groups,
+            **cached(f"source:{source.pk}", lambda: cited_by(source)),
             **kwargs,
         )
 
