@@ -11,7 +11,7 @@ LOCAL_ENV := DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_HSTS_SECONDS=0
 TEST_ENV := DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}"
 
-.PHONY: run test loadtest lint format messages clean
+.PHONY: run test benchmark loadtest lint format messages clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -34,6 +34,13 @@ run: $(VENV)/.installed .local-secret-key
 
 test: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# By hand, never in `make test`: every public page at 1,000 and at 250,000 synthetic projects,
+# one gunicorn worker each, on new SQLite files, or with DATABASE_URL=postgres://… on that
+# server (databases <name>_1000 and <name>_250000 are dropped and made again).
+# BENCHMARK_ARGS="--reuse" keeps the databases already built.
+benchmark: $(VENV)/.installed
+	$(PY) benchmarks/run.py $(BENCHMARK_ARGS)
 
 # By hand, never in `make test`: 50 visitors for 60 s against gunicorn on 127.0.0.1, on a
 # new SQLite file, or LOADTEST_ARGS="--database-url postgres://…" (that database is emptied).

@@ -259,3 +259,22 @@ def test_region_roll_ups_read_the_prefix_index(world):
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'region_path_prefix_idx'"
             )
             assert "varchar_pattern_ops" in cursor.fetchone()[0]
+
+
+def test_region_list_shows_a_county_added_after_it_was_cached(world, client):
+    client.get(reverse("cooperation:region-list"))
+
+    make_region("镇宁布依族苗族自治县", Region.Level.COUNTY, world.anshun)
+    html = client.get(reverse("cooperation:region-list")).content.decode()
+
+    assert "镇宁布依族苗族自治县</a>" in html
+
+
+def test_region_list_is_cached_per_language(world, client):
+    client.get(reverse("cooperation:region-list"))
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("cooperation:region-list")).content.decode()
+
+    assert ">East</h2>" in html
+    assert ">东部</h2>" not in html
