@@ -110,11 +110,9 @@ class PortalFilterSet(django_filters.FilterSet):
 
     search_fields = ()
     placed_records = None
-    narrowing_fields = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.few_found = False
         for field in self.form.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
@@ -146,15 +144,8 @@ class PortalFilterSet(django_filters.FilterSet):
         if self._meta.model is Project:
             candidates = project_candidates(value)
             if candidates is not None:
-                self.few_found = True
                 queryset = queryset.filter(pk__in=candidates)
         return queryset
-
-    @property
-    def narrow(self):
-        """Whether the rows are known to be few, so that counting them is cheap."""
-        chosen = self.form.cleaned_data
-        return self.few_found or any(chosen.get(name) for name in self.narrowing_fields)
 
 
 def choice_filter(label, choices, **kwargs):
@@ -190,7 +181,6 @@ class ProjectFilter(PortalFilterSet):
 
     search_fields = ("title", "summary", "description")
     placed_records = staticmethod(placed_projects)
-    narrowing_fields = ("region", "pairing", "organization", "beneficiary")
 
     class Meta:
         model = Project
@@ -203,7 +193,7 @@ class ProjectFilter(PortalFilterSet):
         return queryset.filter(start_ok & end_ok)
 
     def filter_region(self, queryset, name, region):
-        return queryset.filter(pk__in=Project.objects.in_region(region).values("pk"))
+        return queryset.in_region(region)
 
     def filter_organization(self, queryset, name, organization):
         roles = ProjectOrganization.objects.filter(project=OuterRef("pk"))
@@ -260,7 +250,6 @@ class BeneficiaryFilter(PortalFilterSet):
 
     search_fields = ("name", "description", "organization__name")
     placed_records = staticmethod(placed_beneficiaries)
-    narrowing_fields = ("region",)
 
     class Meta:
         model = Beneficiary

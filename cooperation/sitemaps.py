@@ -5,7 +5,7 @@ projects there are."""
 
 from functools import cached_property
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap, views
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
@@ -54,8 +54,12 @@ class RecordSitemap(Sitemap):
 
 
 class PublishedSitemap(RecordSitemap):
+    # A stable order that an index on (status, …) gives as it stands: SQLite would
+    # otherwise sort every published record to find a page of them.
+    order = ("pk",)
+
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return self.model.objects.published().order_by(*self.order)
 
     def lastmod(self, record):
         return record.updated_at
@@ -71,6 +75,7 @@ class PublishedSitemap(RecordSitemap):
 
 class ProjectSitemap(PublishedSitemap):
     model = Project
+    order = ("title", "pk")  # project_status_title_idx
 
 
 class PairingSitemap(PublishedSitemap):
@@ -79,6 +84,7 @@ class PairingSitemap(PublishedSitemap):
 
 class BeneficiarySitemap(PublishedSitemap):
     model = Beneficiary
+    order = ("name", "pk")  # beneficiary_status_name_idx
 
 
 class ReferenceSitemap(RecordSitemap):
@@ -109,3 +115,12 @@ SITEMAPS = {
     "organizations": OrganizationSitemap,
     "sources": SourceSitemap,
 }
+
+
+def index(request):
+    """/sitemap.xml: one entry per page of each section, which grows with the data, so it is
+    rendered once per version of the data for each address the site is reached at."""
+    return cached(
+        f"sitemap-index:{request.scheme}://{request.get_host()}",
+        lambda: views.index(request, SITEMAPS, sitemap_url_name="sitemap-section").render(),
+    )

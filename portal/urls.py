@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from cooperation.sitemaps import SITEMAPS
+from cooperation.sitemaps import index as sitemap_index
 from cooperation.views import audit
 from portal import views
 
@@ -11,12 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/audit/", admin.site.admin_view(audit.audit_log), name="admin-audit"),
     path("admin/", admin.site.urls),
-    path(
-        "sitemap.xml",
-        sitemaps.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemaps.sitemap,

@@ -163,3 +163,16 @@ def test_the_index_gives_each_section_its_latest_change(world, client, public_an
     project = public_and_draft["project"]
     project.refresh_from_db()
     assert f"<lastmod>{project.updated_at.date().isoformat()}" in response.content.decode()
+
+
+def test_the_cached_index_follows_the_data(world, client, monkeypatch):
+    monkeypatch.setattr(ProjectSitemap, "limit", 3)
+    add_activity(world, 3)
+    before = locations(client, "/sitemap.xml", "sitemap")
+
+    add_activity(world, 1)
+    after = locations(client, "/sitemap.xml", "sitemap")
+
+    assert "/sitemap-projects.xml?p=2" not in before
+    assert "/sitemap-projects.xml?p=2" in after
+    assert client.get("/sitemap.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"

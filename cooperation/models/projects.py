@@ -13,7 +13,8 @@ from .places import Organization, Region
 class ProjectQuerySet(PublishableQuerySet):
     def in_region(self, region):
         """Projects located in the region or anywhere below it."""
-        return self.filter(locations__in=Region.objects.within(region)).distinct()
+        located = ProjectLocation.objects.filter(region__in=Region.objects.within(region))
+        return self.filter(pk__in=located.values("project_id"))
 
 
 class Project(Publishable, Cited):

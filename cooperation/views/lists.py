@@ -126,9 +126,7 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         return {"paginator_class": PortalPaginator, "count_rows": self.count_rows}
 
     def count_rows(self):
-        """Few rows are counted; many are counted once per version of the data."""
-        if self.filterset.is_bound and not self.filters_invalid and self.filterset.narrow:
-            return self.object_list.count()
+        """The rows, counted once per version of the data for each set of filters."""
         return cached_count(self.object_list)
 
     def get(self, request, *args, **kwargs):
