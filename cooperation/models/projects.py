@@ -205,6 +205,10 @@ class ProjectOrganization(models.Model):
                 fields=["project", "organization", "role"], name="project_organization_unique_role"
             ),
         ]
+        indexes = [
+            # An organisation's page: its projects, in this model's order.
+            models.Index(fields=["organization", "project", "role"], name="project_org_by_org_idx"),
+        ]
 
     def __str__(self):
         return _("%(organization)s（%(role)s）") % {
