@@ -166,11 +166,15 @@ def test_organization_pages_query_count_does_not_grow_with_the_data(
 
 def test_an_organization_in_many_projects_lists_the_first_and_links_to_all(world, client):
     company = make_organization("大企业", region=world.ziyun)
-    for project in add_activity(world, 53):
+    projects = add_activity(world, 53)
+    for project in projects:
         make_role(project, company)
     other = make_project(world.pairing, world.source, title="别家项目")
 
-    html = organization_page(client, company).content.decode()
+    response = organization_page(client, company)
+    html = response.content.decode()
+
+    assert response.context["roles"][0].project == projects[-1]  # newest recorded first
 
     assert html.count('<tr><td><a href="/projects/') == 50
     assert "仅列出前 50 条，共 53 条。" in html

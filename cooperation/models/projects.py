@@ -206,7 +206,7 @@ class ProjectOrganization(models.Model):
             ),
         ]
         indexes = [
-            # An organisation's page: its projects, in this model's order.
+            # An organisation's page: its projects, newest recorded first (read backwards).
             models.Index(fields=["organization", "project", "role"], name="project_org_by_org_idx"),
         ]
 

@@ -152,7 +152,11 @@ class OrganizationDetailView(DetailView):
             roles=capped(
                 ProjectOrganization.objects.filter(
                     organization=organization, project__status=Publication.PUBLISHED
-                ).select_related("project")
+                )
+                .select_related("project")
+                # Newest recorded first, read from the index: the model's order goes by
+                # the project's year, which PostgreSQL finds by walking every project.
+                .order_by("-project_id", "-role")
             ),
             beneficiaries=capped(
                 Beneficiary.objects.published()
