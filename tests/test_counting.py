@@ -1,11 +1,18 @@
 """The cache of counts and totals: read under the data's version, which any change
 replaces, and which a request reads once."""
 
-from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cooperation.counting import bump, cached, cached_count, capped, data_version
+from cooperation.counting import (
+    bump,
+    cached,
+    cached_count,
+    capped,
+    data_version,
+    request_ended_here,
+    request_started_here,
+)
 from cooperation.models import Project
 from tests.factories import make_project
 
@@ -43,7 +50,9 @@ def test_cached_counts_follow_the_data(world):
 
 
 def test_a_request_reads_the_version_once_and_again_after_its_own_change(world):
-    request_started.send(sender=None)
+    # The handlers of request_started and request_finished, called directly: sending those
+    # signals would also close the test's database connection.
+    request_started_here()
     try:
         with CaptureQueriesContext(connection) as queries:
             first = data_version()
@@ -53,7 +62,16 @@ def test_a_request_reads_the_version_once_and_again_after_its_own_change(world):
         bump()
         assert data_version() != first
     finally:
-        request_finished.send(sender=None)
+        request_ended_here()
+
+
+def test_a_page_reads_the_version_once(world, client):
+    """The project list looks up its count and its region choices in the cache."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/projects/")
+
+    reads = [q for q in queries.captured_queries if "cooperation_data_version" in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_outside_a_request_the_version_is_read_every_time(world):
