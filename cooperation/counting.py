@@ -23,7 +23,7 @@ VERSION_TABLE = "cooperation_data_version"
 MISSING = object()
 
 
-# The version a request has read, so that it reads it once (see request_started below).
+# The version a request has read, so that it reads it once (wired in watch_changes).
 _request = threading.local()
 
 

@@ -49,7 +49,6 @@ Measure = Figure.Measure
 Unit = Figure.Unit
 
 TOWN_BARS = 20
-PAIRING_PARTIES = ("east_region", "east_organization", "west_region", "west_organization")
 # What a region page lists in full before pointing to the filtered list.
 REGION_ROWS = 20
 LATEST_EVENTS = 8
@@ -278,7 +277,7 @@ def region_summary(region):
         projects=list(
             projects.order_by(F("funds").desc(nulls_last=True), "title", "pk")[:REGION_ROWS]
         ),
-        pairings=list(pairings.select_related(*PAIRING_PARTIES)[:REGION_ROWS]),
+        pairings=list(pairings.select_related(*Pairing.PARTIES)[:REGION_ROWS]),
         beneficiaries=list(
             beneficiaries.select_related("region").order_by("name", "pk")[:REGION_ROWS]
         ),
@@ -476,9 +475,6 @@ def latest_events():
         Event.objects.published().select_related(
             "source",
             "project",
-            "pairing__east_region",
-            "pairing__west_region",
-            "pairing__east_organization",
-            "pairing__west_organization",
+            *(f"pairing__{party}" for party in Pairing.PARTIES),
         )[:LATEST_EVENTS]
     )

@@ -161,9 +161,7 @@ class ProjectFilter(PortalFilterSet):
     side = choice_filter(_("东西部"), Side.choices, method="filter_side")
     pairing = django_filters.ModelChoiceFilter(
         label=_("结对关系"),
-        queryset=Pairing.objects.published().select_related(
-            "east_region", "east_organization", "west_region", "west_organization"
-        ),
+        queryset=Pairing.objects.published().select_related(*Pairing.PARTIES),
         widget=forms.HiddenInput,
     )
     organization = django_filters.ModelChoiceFilter(

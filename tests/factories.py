@@ -63,6 +63,21 @@ def make_pairing(east_region, west_region, source, level=Pairing.Level.COUNTY, *
     )
 
 
+def make_hospital_pairing(world, **fields):
+    """南沙区8家医院 → 紫云县15家医院 under the county pairing: counted, never named."""
+    return make_pairing(
+        world.nansha,
+        world.ziyun,
+        world.source,
+        level=Pairing.Level.HOSPITAL,
+        mode=Pairing.Mode.TEAM_BASED,
+        east_count=8,
+        west_count=15,
+        parent=world.pairing,
+        **fields,
+    )
+
+
 def make_project(pairing, source, title=None, locations=(), funds=None, **fields):
     """A project; `funds` (元) adds an actual assistance-funds figure."""
     fields.setdefault("status", Publication.PUBLISHED)

@@ -10,6 +10,7 @@ from tests.factories import (
     make_benefit,
     make_event,
     make_figure,
+    make_hospital_pairing,
     make_indicator,
     make_organization,
     make_pairing,
@@ -202,18 +203,7 @@ def test_project_page_title_description_and_breadcrumbs(project, client):
 
 @pytest.fixture
 def hospitals(world):
-    return make_pairing(
-        world.nansha,
-        world.ziyun,
-        world.source,
-        level=Pairing.Level.HOSPITAL,
-        mode=Pairing.Mode.TEAM_BASED,
-        east_count=8,
-        west_count=15,
-        parent=world.pairing,
-        start_year=2022,
-        quote="南沙区8家医院与紫云县15家医院结对",
-    )
+    return make_hospital_pairing(world, start_year=2022, quote="南沙区8家医院与紫云县15家医院结对")
 
 
 def test_pairing_page_shows_counted_parties_as_counts(hospitals, world, client):

@@ -20,6 +20,7 @@ from tests.factories import (
     make_beneficiary,
     make_benefit,
     make_figure,
+    make_hospital_pairing,
     make_organization,
     make_pairing,
     make_project,
@@ -209,17 +210,7 @@ LIST_VIEWS = [ProjectListView, PairingListView, BeneficiaryListView]
 def varied(world):
     """Rows of every list with choices, money with a qualifier, empty values and an
     unpublished pairing."""
-    hospitals = make_pairing(
-        world.nansha,
-        world.ziyun,
-        world.source,
-        level=Pairing.Level.HOSPITAL,
-        mode=Pairing.Mode.TEAM_BASED,
-        east_count=8,
-        west_count=15,
-        parent=world.pairing,
-        description="组团式帮扶医院",
-    )
+    hospitals = make_hospital_pairing(world, description="组团式帮扶医院")
     hidden = make_pairing(world.nansha, world.ziyun, world.source, status=Publication.DRAFT)
     big = make_project(
         hospitals,

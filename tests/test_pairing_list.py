@@ -2,7 +2,13 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import Organization, Pairing, Publication, Region
-from tests.factories import make_organization, make_pairing, make_project, make_region
+from tests.factories import (
+    make_hospital_pairing,
+    make_organization,
+    make_pairing,
+    make_project,
+    make_region,
+)
 
 URL = reverse("cooperation:pairing-list")
 
@@ -14,17 +20,7 @@ def labels(response):
 @pytest.fixture
 def hospitals(world):
     """南沙区8家医院 → 紫云县15家医院, counted, never named."""
-    return make_pairing(
-        world.nansha,
-        world.ziyun,
-        world.source,
-        level=Pairing.Level.HOSPITAL,
-        mode=Pairing.Mode.TEAM_BASED,
-        east_count=8,
-        west_count=15,
-        parent=world.pairing,
-        start_year=2022,
-    )
+    return make_hospital_pairing(world, start_year=2022)
 
 
 @pytest.fixture

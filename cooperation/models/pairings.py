@@ -15,6 +15,9 @@ class Pairing(Publishable, Cited):
     parties — a count of parties within a region ("南沙区8家医院"), never invented names.
     """
 
+    # The linked records that name the two sides, for select_related().
+    PARTIES = ("east_region", "east_organization", "west_region", "west_organization")
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("省际协作")
         CITY = "city", _("市际协作")

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from cooperation.counting import Capped, capped
-from cooperation.dashboard import PAIRING_PARTIES
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -101,7 +100,7 @@ class ProjectDetailView(PortalDetailView):
 
     def get_queryset(self):
         return Project.objects.published().select_related(
-            "source", *(f"pairing__{field}" for field in PAIRING_PARTIES)
+            "source", *(f"pairing__{field}" for field in Pairing.PARTIES)
         )
 
     def get_context_data(self, **kwargs):
@@ -151,7 +150,7 @@ class PairingDetailView(PortalDetailView):
 
     def get_queryset(self):
         return Pairing.objects.published().select_related(
-            "source", *PAIRING_PARTIES, *(f"parent__{field}" for field in PAIRING_PARTIES)
+            "source", *Pairing.PARTIES, *(f"parent__{field}" for field in Pairing.PARTIES)
         )
 
     def get_context_data(self, **kwargs):
@@ -163,7 +162,7 @@ class PairingDetailView(PortalDetailView):
         projects = pairing.projects.published()
         return super().get_context_data(
             parent=parent,
-            children=pairing.children.published().select_related(*PAIRING_PARTIES),
+            children=pairing.children.published().select_related(*Pairing.PARTIES),
             projects=projects.prefetch_related("locations").order_by(
                 F("start_year").desc(nulls_last=True), "title", "pk"
             )[:PROJECTS_SHOWN],

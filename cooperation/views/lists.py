@@ -298,7 +298,7 @@ class PairingListView(ProjectCountMixin, PortalListView):
     def get_queryset(self):
         pairings = (
             Pairing.objects.published()
-            .select_related("east_region", "east_organization", "west_region", "west_organization")
+            .select_related(*Pairing.PARTIES)
             .order_by(
                 F("parent_id").asc(nulls_first=True), choice_rank("level", Pairing.Level), "pk"
             )

@@ -12,7 +12,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from cooperation.counting import CAPPED_ROWS, Capped, cached, capped
 from cooperation.dashboard import (
-    PAIRING_PARTIES,
     REGION_ROWS,
     compute_dashboard,
     region_summary,
@@ -147,7 +146,7 @@ class OrganizationDetailView(DetailView):
             pairings=capped(
                 Pairing.objects.published()
                 .filter(Q(east_organization=organization) | Q(west_organization=organization))
-                .select_related(*PAIRING_PARTIES)
+                .select_related(*Pairing.PARTIES)
             ),
             roles=capped(
                 ProjectOrganization.objects.filter(
@@ -202,11 +201,11 @@ def citing_records(source):
 
 # What each group's rows show of the records they link to.
 SHOWN_WITH = {
-    "pairings": PAIRING_PARTIES,
+    "pairings": Pairing.PARTIES,
     "benefits": ("project", "beneficiary"),
     "figures": (
         "project",
-        *(f"indicator__pairing__{party}" for party in PAIRING_PARTIES),
+        *(f"indicator__pairing__{party}" for party in Pairing.PARTIES),
         "beneficiary",
         "benefit__project",
         "benefit__beneficiary",
