@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from cooperation.models import (
+    Benefit,
+    Event,
+    Figure,
+    Indicator,
+    ProjectLocation,
+    ProjectOrganization,
+)
+
+
+class FigureInline(admin.StackedInline):
+    model = Figure
+    extra = 0
+    autocomplete_fields = ["source", "part_of"]
+    fields = [
+        ("measure", "label"),
+        ("value", "unit", "qualifier", "kind"),
+        ("year", "period", "as_of"),
+        "part_of",
+        ("source", "quote", "source_note"),
+    ]
+    fk_name = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "part_of")
+
+
+class ProjectFigureInline(FigureInline):
+    fk_name = "project"
+
+
+class IndicatorFigureInline(FigureInline):
+    fk_name = "indicator"
+
+
+class BeneficiaryFigureInline(FigureInline):
+    fk_name = "beneficiary"
+
+
+class BenefitFigureInline(FigureInline):
+    fk_name = "benefit"
+
+
+class ProjectLocationInline(admin.TabularInline):
+    model = ProjectLocation
+    extra = 0
+    autocomplete_fields = ["region"]
+
+
+class ProjectOrganizationInline(admin.TabularInline):
+    model = ProjectOrganization
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class BenefitInline(admin.TabularInline):
+    model = Benefit
+    extra = 0
+    autocomplete_fields = ["project", "beneficiary", "source"]
+    fields = ["project", "beneficiary", "kind", "description", "source", "quote"]
+    show_change_link = True
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    autocomplete_fields = ["pairing", "project", "source"]
+    fields = ["date", "date_precision", "title", "kind", "source", "quote"]
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["measure", "year", "note"]
+    show_change_link = True

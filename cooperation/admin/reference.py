@@ -1,0 +1,86 @@
+"""Reference data: sources, places, bodies and people."""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.admin.base import CITATION_FIELDS, HistoryAdmin, SideFilter
+from cooperation.models import (
+    Organization,
+    Person,
+    Region,
+    Source,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    list_display = ["title", "kind", "publisher", "author", "published_on"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["title", "publisher", "author", "description"]
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RegionForm(forms.ModelForm):
+    """A province's side is chosen; every region below takes its province's side."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "short_name", "level", "parent", "side", "division_code"]
+        fields += ["source", "quote", "source_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        if parent is not None:
+            cleaned["side"] = parent.side
+        elif not cleaned.get("side"):
+            self.add_error("side", _("省级区域须选择东部或西部。"))
+        return cleaned
+
+
+@admin.register(Region)
+class RegionAdmin(HistoryAdmin):
+    form = RegionForm
+    list_display = ["name", "level", "parent", "side", "division_code"]
+    list_filter = ["level", "side"]
+    search_fields = ["name", "short_name", "division_code"]
+    autocomplete_fields = ["parent", "source"]
+    list_select_related = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "level", "parent", "side", "division_code"]}),
+        CITATION_FIELDS,
+    ]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "region", "side_display"]
+    list_filter = ["kind", SideFilter]
+    search_fields = ["name", "short_name", "description"]
+    autocomplete_fields = ["region", "parent", "source"]
+    list_select_related = ["region"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "region", "parent", "description"]}),
+        CITATION_FIELDS,
+    ]
+
+    @admin.display(description=_("东西部"), ordering="region__side")
+    def side_display(self, organization):
+        return organization.region.get_side_display() if organization.region_id else "—"
+
+
+@admin.register(Person)
+class PersonAdmin(HistoryAdmin):
+    list_display = ["name", "post", "organization", "is_public_figure"]
+    list_filter = ["is_public_figure"]
+    search_fields = ["name", "post"]
+    autocomplete_fields = ["organization", "region", "source"]
+    list_select_related = ["organization"]
