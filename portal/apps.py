@@ -9,4 +9,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("平台安全")
 
     def ready(self):
-        from portal import accounts  # noqa: F401 (connects its signal receivers)
+        from portal import accounts, checks  # noqa: F401 (connect receivers, register checks)

@@ -13,16 +13,17 @@ SESSION_LOGIN_AT = "portal_login_at"
 
 
 def client_ip(request):
-    """The visitor's address: the one the outermost of PROXY_COUNT trusted proxies saw.
+    """The visitor's address: the one the outermost of TRUSTED_PROXY_COUNT proxies saw.
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so
-    the client is PROXY_COUNT places from the right once REMOTE_ADDR is added. Anything
-    further left was written by the client and cannot be trusted.
+    the client is TRUSTED_PROXY_COUNT places from the right once REMOTE_ADDR is added.
+    Anything further left was written by the client and cannot be trusted. With no trusted
+    proxy (the default) it is REMOTE_ADDR, the connection's address.
     """
     remote_addr = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     chain = [part.strip() for part in forwarded.split(",") if part.strip()] + [remote_addr]
-    candidate = chain[max(len(chain) - 1 - settings.PROXY_COUNT, 0)]
+    candidate = chain[max(len(chain) - 1 - settings.TRUSTED_PROXY_COUNT, 0)]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:

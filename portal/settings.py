@@ -181,11 +181,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Production security. HTTPS ends at a reverse proxy that sets X-Forwarded-Proto and
-# X-Forwarded-For; every value can be relaxed from the environment (README lists them).
-HTTPS_DEFAULT = not DEBUG
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", True):
+# Production security; every value can be relaxed from the environment (README lists them).
+# No proxy is trusted unless counted: only then are X-Forwarded-For (the visitor's address,
+# portal.middleware.client_ip) and X-Forwarded-Proto (HTTPS) believed.
+for replaced in ("DJANGO_PROXY_COUNT", "DJANGO_SECURE_PROXY_SSL_HEADER"):
+    if replaced in os.environ:
+        raise ImproperlyConfigured(
+            f"{replaced} was replaced by DJANGO_TRUSTED_PROXY_COUNT, the number of trusted "
+            "proxies in front (0 by default); unset it."
+        )
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
+if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HTTPS_DEFAULT = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS_DEFAULT)
 SECURE_HSTS_SECONDS = env_int(
     "DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS_DEFAULT else 0, minimum=0
@@ -213,9 +221,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = env_choice(
     {"same-origin", "same-origin-allow-popups", "unsafe-none"},
 )
 X_FRAME_OPTIONS = env_choice("DJANGO_X_FRAME_OPTIONS", "DENY", {"DENY", "SAMEORIGIN"})
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS_DEFAULT)
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True  # no script reads the token; forms carry it
+# The messages framework's cookie follows the SESSION_COOKIE_* settings. No script reads a
+# cookie: forms carry the CSRF token and the language switcher is a form.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env_bool(
+    "DJANGO_SECURE_COOKIES", HTTPS_DEFAULT
+)
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # Only this site's own files: no inline script or style, no outside origin.
@@ -239,12 +251,11 @@ else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives}
 
 # Staff login: django-axes locks a user name and, separately, an address after repeated
-# failures. Addresses come from X-Forwarded-For, trusting DJANGO_PROXY_COUNT proxies.
+# failures. Addresses come from portal.middleware.client_ip (TRUSTED_PROXY_COUNT above).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1, minimum=0)
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

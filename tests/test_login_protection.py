@@ -28,13 +28,14 @@ def publisher(db):
     return get_user_model().objects.create_user("fabuzhe", password=PASSWORD, is_staff=True)
 
 
-def log_in(client, username, password, address):
-    """A login through the reverse proxy, which forwards the visitor's address."""
+def log_in(client, username, password, address, forwarded_for=None):
+    """A login over a connection from `address`, claiming `forwarded_for` if given."""
+    forwarded = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     return client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
-        REMOTE_ADDR=PROXY,
-        HTTP_X_FORWARDED_FOR=address,
+        REMOTE_ADDR=address,
+        **forwarded,
     )
 
 
@@ -93,10 +94,35 @@ def test_lock_on_one_user_does_not_block_another_user_elsewhere(client, editor, 
     assert is_logged_in(client)
 
 
-def test_the_forwarded_address_is_locked_not_the_proxy(client, editor):
-    fail_five_times(client, "nobody", ATTACKER)
+def fail_five_times_then_log_in_another_user_through(client, remote_addr):
+    for _ in range(5):
+        log_in(client, "bianji", "wrong-password", remote_addr, forwarded_for=ATTACKER)
+    return log_in(client, "fabuzhe", PASSWORD, remote_addr, forwarded_for=COLLEAGUE)
+
+
+def test_without_a_trusted_proxy_a_new_forwarded_address_does_not_lift_the_lock(
+    client, editor, publisher
+):
+    response = fail_five_times_then_log_in_another_user_through(client, PROXY)
+
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {PROXY}
+    assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {PROXY}
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_locked_not_the_proxy(
+    client, editor, publisher, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response = fail_five_times_then_log_in_another_user_through(client, PROXY)
+
+    assert response.status_code == 302
+    assert is_logged_in(client)
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
-    assert log_in(client, "bianji", PASSWORD, COLLEAGUE).status_code == 302
+    assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+    assert AccessLog.objects.get().ip_address == COLLEAGUE
 
 
 def test_success_resets_the_failure_count(client, editor):
@@ -146,9 +172,14 @@ def test_logins_and_failures_are_logged_without_the_password(client, editor, cap
 def test_client_address_trusts_only_the_configured_proxies(
     settings, remote_addr, forwarded, proxies, expected
 ):
-    settings.PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_by_default_the_connection_address_is_used_whatever_is_forwarded():
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER)
+    assert client_ip(request) == PROXY
 
 
 def test_admin_login_form_still_logs_staff_in(client, editor):

@@ -110,3 +110,22 @@ def test_postgresql_urls_get_no_sqlite_options():
     options = database("postgres://portal@db.internal:5432/portal").get("OPTIONS", {})
     assert "init_command" not in options
     assert "transaction_mode" not in options
+
+
+@pytest.mark.parametrize("old_name", ["DJANGO_PROXY_COUNT", "DJANGO_SECURE_PROXY_SSL_HEADER"])
+@pytest.mark.parametrize("value", ["0", "1"])
+def test_replaced_proxy_variables_stop_start_up(old_name, value):
+    result = import_settings(DJANGO_SECRET_KEY="x", **{old_name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{old_name} was replaced by DJANGO_TRUSTED_PROXY_COUNT" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-1", "is below the least allowed value, 0"), ("one", "is not a whole number")],
+)
+def test_bad_trusted_proxy_count_stops_start_up(value, message):
+    result = import_settings(DJANGO_SECRET_KEY="x", DJANGO_TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert f"DJANGO_TRUSTED_PROXY_COUNT={value!r} {message}" in result.stderr

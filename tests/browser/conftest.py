@@ -26,6 +26,7 @@ def _plain_http_live_server():
         SECURE_HSTS_SECONDS=0,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
     ):
         yield
 
