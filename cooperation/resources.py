@@ -1,7 +1,10 @@
 """Spreadsheet import and export (CSV, XLSX) for the records admins keep in spreadsheets.
 
-A row that cannot be imported is reported with its field, so that an admin can fix
-the cell; the admin imports a file all or nothing.
+A file is checked as a whole first (every column known, the key column there, no key
+twice), then row by row; a row that cannot be imported is reported with its field, so
+that an admin can fix the cell. The admin imports a file all or nothing. A row that
+would change a published record is refused for whoever may not publish it
+(cooperation/publishing.py).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -21,6 +24,8 @@ from cooperation.models import (
     Region,
     Source,
 )
+from cooperation.publishing import PUBLISHABLE, REFUSAL, may_change
+from cooperation.spreadsheets import FileRefused, cell_text
 
 
 def key_name(model, field):
@@ -36,20 +41,20 @@ def not_found(model, field, value):
     )
 
 
-def cell_text(value):
+def key_text(value):
     """Spreadsheet cells come back as numbers: 5.0 is the key "5"."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return cell_text(value)
 
 
 class Reference(widgets.ForeignKeyWidget):
     """A reference to an existing record. An empty cell is none; an unknown key is an error."""
 
     def clean(self, value, row=None, **kwargs):
-        if value is None or cell_text(value) == "":
+        if value is None or key_text(value) == "":
             return None
-        key = cell_text(value)
+        key = key_text(value)
         try:
             return super().clean(key, row=row, **kwargs)
         except (self.model.DoesNotExist, ValueError, TypeError):
@@ -60,9 +65,9 @@ class References(widgets.ManyToManyWidget):
     """Several references in one cell ("12;15"); every one must exist."""
 
     def clean(self, value, row=None, **kwargs):
-        if value is None or cell_text(value) == "":
+        if value is None or key_text(value) == "":
             return self.model.objects.none()
-        keys = [key.strip() for key in cell_text(value).split(self.separator) if key.strip()]
+        keys = [key.strip() for key in key_text(value).split(self.separator) if key.strip()]
         try:
             found = {
                 str(getattr(record, self.field)): record.pk
@@ -96,6 +101,73 @@ class CooperationResource(resources.ModelResource):
         if isinstance(f, models.TextField):
             return widgets.CharWidget
         return super().widget_from_django_field(f, default)
+
+    def import_data(self, dataset, **kwargs):
+        """Nothing of a file whose columns or keys are wrong is imported: it is refused
+        with what to fix, before any row is read."""
+        self.user = kwargs.get("user")
+        problems = self.file_problems(dataset)
+        if not problems:
+            return super().import_data(dataset, **kwargs)
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        for problem in problems:
+            result.append_base_error(self.get_error_result_class()(FileRefused(problem)))
+        return result
+
+    def file_problems(self, dataset):
+        columns = [field.column_name for field in self.get_import_fields()]
+        headers = [cell_text(header) for header in dataset.headers or []]
+        problems = []
+        unknown = [header for header in headers if header not in columns]
+        if unknown:
+            problems.append(
+                _("未知的列：%(unknown)s。可用的列：%(columns)s。")
+                % {"unknown": "、".join(unknown), "columns": ", ".join(columns)}
+            )
+        keys = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        missing = [key for key in keys if key not in headers]
+        if missing and keys != ["id"]:
+            problems.append(
+                _("缺少“%(column)s”列：按这一列找到要更新的记录，新记录也须填写。")
+                % {"column": "、".join(missing)}
+            )
+        elif not missing:
+            problems += self.repeated_keys(dataset, keys)
+        return problems
+
+    def repeated_keys(self, dataset, keys):
+        first_row = {}
+        problems = []
+        for number, row in enumerate(dataset.dict, 1):
+            key = tuple(key_text(row[column]) for column in keys)
+            if not all(key):
+                continue  # a new record (no id yet), or an empty key the row check names
+            if key in first_row:
+                problems.append(
+                    _(
+                        "第%(first)d行和第%(row)d行的“%(column)s”都是“%(key)s”：同一条记录只能出现一次。"
+                    )
+                    % {
+                        "first": first_row[key],
+                        "row": number,
+                        "column": "、".join(keys),
+                        "key": "、".join(key),
+                    }
+                )
+            first_row.setdefault(key, number)
+        return problems
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        skip = super().skip_row(instance, original, row, import_validation_errors)
+        user = getattr(self, "user", None)
+        if skip or import_validation_errors or user is None:
+            return skip
+        # A publishable record is judged as stored: an editor's file cannot change its state.
+        judged = [original] if isinstance(instance, PUBLISHABLE) else [original, instance]
+        if not all(may_change(user, record) for record in judged):
+            raise ValidationError(REFUSAL)
+        return skip
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:

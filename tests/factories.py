@@ -238,3 +238,30 @@ def confirm_import(client, preview):
     form.feed(preview.content.decode())
     assert form.action, "the preview page offers no confirmation"
     return client.post(form.action, form.fields, follow=True)
+
+
+def csv_file(header, rows):
+    """A CSV file's bytes (UTF-8, no BOM), as a spreadsheet saves it."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def xlsx_file(header, rows):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

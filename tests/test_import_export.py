@@ -1,6 +1,5 @@
 """Spreadsheet import through the admin: a preview first, then all rows or none."""
 
-import csv
 import io
 import re
 
@@ -12,28 +11,16 @@ from import_export.tmp_storages import TempFolderStorage
 
 from cooperation.models import Beneficiary, Figure, Pairing, Project, Publication
 from cooperation.resources import ProjectResource
-from tests.factories import admin_import, confirm_import, make_beneficiary, make_project
+from tests.factories import (
+    admin_import,
+    confirm_import,
+    csv_file,
+    make_beneficiary,
+    make_project,
+    xlsx_file,
+)
 
 PROJECT_COLUMNS = ["slug", "title", "category", "pairing", "locations", "start_year", "source"]
-
-
-def csv_file(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
-def xlsx_file(header, rows):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def project_rows(world, bad=None):

@@ -295,20 +295,29 @@ def import_projects(client, world, rows):
 
 
 def test_editor_import_cannot_publish(editor, world):
-    make_project(world.pairing, world.source, slug="zy-old", status=PUBLISHED)
     make_project(world.pairing, world.source, slug="zy-draft", status=DRAFT)
     import_projects(
         editor,
         world,
-        [
-            ("zy-new", "紫云新项目", PUBLISHED),
-            ("zy-old", "紫云旧项目", DRAFT),
-            ("zy-draft", "紫云草稿项目", PUBLISHED),
-        ],
+        [("zy-new", "紫云新项目", PUBLISHED), ("zy-draft", "紫云草稿项目", PUBLISHED)],
     )
     status = dict(Project.objects.values_list("slug", "status"))
-    assert status == {"zy-new": DRAFT, "zy-old": PUBLISHED, "zy-draft": DRAFT}
-    assert Project.objects.get(slug="zy-old").title == "紫云旧项目"
+    assert status == {"zy-new": DRAFT, "zy-draft": DRAFT}
+    assert Project.objects.get(slug="zy-draft").title == "紫云草稿项目"
+
+
+def test_editor_import_cannot_unpublish(editor, world):
+    make_project(world.pairing, world.source, slug="zy-old", status=PUBLISHED)
+    preview = admin_import(
+        editor,
+        "project",
+        "projects.csv",
+        "slug,title,category,pairing,start_year,status,source\n"
+        f"zy-old,紫云旧项目,industry,{world.pairing.pk},2023,draft,{world.source.slug}\n".encode(),
+    )
+    assert "confirm_form" not in preview.context
+    assert "只有发布者可以修改" in preview.content.decode()
+    assert Project.objects.get(slug="zy-old").status == PUBLISHED
 
 
 def test_publisher_import_publishes(publisher, world):

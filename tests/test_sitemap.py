@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperation.models import Publication
 from cooperation.sitemaps import ProjectSitemap
@@ -162,7 +163,9 @@ def test_the_index_gives_each_section_its_latest_change(world, client, public_an
 
     project = public_and_draft["project"]
     project.refresh_from_db()
-    assert f"<lastmod>{project.updated_at.date().isoformat()}" in response.content.decode()
+    # Written in the site's time zone (Asia/Shanghai), whose date runs 8 hours ahead of UTC.
+    local_date = timezone.localtime(project.updated_at).date().isoformat()
+    assert f"<lastmod>{local_date}" in response.content.decode()
 
 
 def test_the_cached_index_follows_the_data(world, client, monkeypatch):

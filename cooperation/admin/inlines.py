@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cooperation.admin.publishing import LiveRecordInlineMixin
 from cooperation.models import (
     Benefit,
     Event,
@@ -10,7 +11,7 @@ from cooperation.models import (
 )
 
 
-class FigureInline(admin.StackedInline):
+class FigureInline(LiveRecordInlineMixin, admin.StackedInline):
     model = Figure
     extra = 0
     autocomplete_fields = ["source", "part_of"]
@@ -43,19 +44,19 @@ class BenefitFigureInline(FigureInline):
     fk_name = "benefit"
 
 
-class ProjectLocationInline(admin.TabularInline):
+class ProjectLocationInline(LiveRecordInlineMixin, admin.TabularInline):
     model = ProjectLocation
     extra = 0
     autocomplete_fields = ["region"]
 
 
-class ProjectOrganizationInline(admin.TabularInline):
+class ProjectOrganizationInline(LiveRecordInlineMixin, admin.TabularInline):
     model = ProjectOrganization
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class BenefitInline(admin.TabularInline):
+class BenefitInline(LiveRecordInlineMixin, admin.TabularInline):
     model = Benefit
     extra = 0
     autocomplete_fields = ["project", "beneficiary", "source"]
@@ -63,7 +64,7 @@ class BenefitInline(admin.TabularInline):
     show_change_link = True
 
 
-class EventInline(admin.TabularInline):
+class EventInline(LiveRecordInlineMixin, admin.TabularInline):
     model = Event
     extra = 0
     autocomplete_fields = ["pairing", "project", "source"]
@@ -71,7 +72,7 @@ class EventInline(admin.TabularInline):
     show_change_link = True
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(LiveRecordInlineMixin, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["measure", "year", "note"]

@@ -3,13 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.admin.base import (
-    CITATION_FIELDS,
-    HistoryAdmin,
-    ImportExportHistoryAdmin,
-    PublishableAdmin,
-    SideFilter,
-)
+from cooperation.admin.base import CITATION_FIELDS, SideFilter
 from cooperation.admin.inlines import (
     BeneficiaryFigureInline,
     BenefitFigureInline,
@@ -20,6 +14,12 @@ from cooperation.admin.inlines import (
     ProjectFigureInline,
     ProjectLocationInline,
     ProjectOrganizationInline,
+)
+from cooperation.admin.publishing import (
+    LiveRecordAdmin,
+    LiveRecordImportAdmin,
+    LiveRecordMixin,
+    PublishableAdmin,
 )
 from cooperation.formatting import figure_text, yuan
 from cooperation.models import (
@@ -163,7 +163,7 @@ class BeneficiaryAdmin(PublishableAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(HistoryAdmin):
+class BenefitAdmin(LiveRecordAdmin):
     list_display = ["beneficiary", "project", "kind", "description"]
     list_filter = ["kind"]
     search_fields = ["beneficiary__name", "project__title", "description"]
@@ -173,7 +173,7 @@ class BenefitAdmin(HistoryAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(ImportExportHistoryAdmin):
+class FigureAdmin(LiveRecordImportAdmin):
     resource_classes = [FigureResource]
     list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
     list_filter = ["measure", "kind", "qualifier", "unit", "year"]
@@ -210,7 +210,7 @@ class FigureAdmin(ImportExportHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(LiveRecordAdmin):
     list_display = ["measure", "year", "pairing"]
     list_filter = ["measure", "year"]
     search_fields = ["note", "pairing__west_region__name", "pairing__east_region__name"]
@@ -225,7 +225,7 @@ class IndicatorAdmin(HistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(LiveRecordAdmin):
     list_display = ["date", "title", "kind", "pairing", "project"]
     list_filter = ["kind"]
     search_fields = ["title", "description"]
@@ -241,7 +241,7 @@ class EventAdmin(HistoryAdmin):
 
 
 @admin.register(ProjectLocation)
-class ProjectLocationAdmin(admin.ModelAdmin):
+class ProjectLocationAdmin(LiveRecordMixin, admin.ModelAdmin):
     list_display = ["project", "region"]
     search_fields = ["project__title", "region__name"]
     autocomplete_fields = ["project", "region"]
@@ -249,7 +249,7 @@ class ProjectLocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectOrganization)
-class ProjectOrganizationAdmin(admin.ModelAdmin):
+class ProjectOrganizationAdmin(LiveRecordMixin, admin.ModelAdmin):
     list_display = ["project", "organization", "role"]
     list_filter = ["role"]
     search_fields = ["project__title", "organization__name"]

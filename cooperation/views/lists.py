@@ -25,6 +25,7 @@ from tablib.formats._json import serialize_objects_handler
 from cooperation.counting import cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
+from cooperation.spreadsheets import csv_cell, xlsx_file
 from cooperation.tables import (
     BeneficiaryTable,
     PairingTable,
@@ -49,6 +50,8 @@ class PortalExport(TableExport):
         return export_format in EXPORT_FORMATS
 
     def export(self):
+        if self.format == TableExport.XLSX:
+            return xlsx_file(self.dataset.headers, self.dataset, self.dataset.title)
         content = super().export()
         if self.format == TableExport.CSV:
             # Excel opens a UTF-8 CSV as Chinese text only when it starts with a BOM.
@@ -77,11 +80,12 @@ class Echo:
 
 
 def csv_lines(rows):
-    """The rows as CSV, as tablib writes them (the csv module's excel dialect)."""
+    """The rows as CSV, as tablib writes them (the csv module's excel dialect), with no
+    cell that a spreadsheet would run."""
     writer = csv.writer(Echo())
     yield "\ufeff"  # Excel opens a UTF-8 CSV as Chinese text only when it starts with a BOM.
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(value) for value in row])
 
 
 def json_chunks(rows):

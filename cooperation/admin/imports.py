@@ -1,0 +1,141 @@
+"""Spreadsheet import and export in the admin: a file is imported whole or not at all, and
+whatever is wrong with it is said in the admin's language, never as a traceback.
+
+The file checks are in cooperation/spreadsheets.py (encoding, first line, formulas, size)
+and cooperation/resources.py (columns, keys, each row). A refused preview leaves no
+temporary file behind.
+"""
+
+import contextlib
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+
+from cooperation import spreadsheets
+from cooperation.admin.base import HistoryAdmin
+
+log = logging.getLogger("cooperation.imports")
+
+UNREADABLE = _("无法读取文件。请确认所选格式与文件一致：CSV 须为 UTF-8 编码，Excel 须为 .xlsx。")
+ROW_FAILED = _("这一行无法导入，请检查各单元格的内容。")
+
+
+def import_problems(result):
+    """Each problem of an import as a sentence, naming the row (header not counted) and
+    the column. An unexpected error is logged and named only as such."""
+    problems = []
+    for error in result.base_errors:
+        problems.append(str(error.error) if said_to_staff(error.error) else str(ROW_FAILED))
+        if not said_to_staff(error.error):
+            log.error("import failed", exc_info=error.error)
+    for row in result.invalid_rows:
+        for field, errors in row.error_dict.items():
+            where = "" if field == NON_FIELD_ERRORS else f" {field}"
+            problems += [row_problem(row.number, f"{where}：{error}") for error in errors]
+    for number, errors in result.row_errors():
+        for error in errors:
+            if not said_to_staff(error.error):
+                log.error("import of row %d failed", number, exc_info=error.error)
+            text = str(error.error) if said_to_staff(error.error) else str(ROW_FAILED)
+            problems.append(row_problem(number, f"：{text}"))
+    return problems
+
+
+def said_to_staff(error):
+    """Our own refusals and the widgets' ValueErrors are written for staff; others are not."""
+    return type(error) in (ValueError, spreadsheets.FileRefused)
+
+
+def row_problem(number, text):
+    return _("第%(row)d行") % {"row": number} + text
+
+
+class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
+    import_formats = [spreadsheets.CSV, spreadsheets.XLSX]
+    export_formats = [spreadsheets.CSV, spreadsheets.XLSX]
+    import_template_name = "admin/cooperation/import.html"
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: one invalid row rolls the whole file back.
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.fields["import_file"].help_text = _(
+            "第一行为列名（见上方字段）。结对关系、区域、单位等按编号填写，项目和来源按标识（slug）填写，"
+            "多个地点用分号分隔。CSV 须为 UTF-8 编码。一个文件最多 %(rows)s 行、%(mb)d MB。"
+            "先预览再确认；任何一行有误，整个文件都不会导入。"
+        ) % {
+            "rows": f"{spreadsheets.IMPORT_MAX_ROWS:,}",
+            "mb": spreadsheets.IMPORT_MAX_BYTES // (1024 * 1024),
+        }
+        return form
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheets.FileRefused):
+            form.add_error("import_file", str(e))
+        else:
+            log.warning("import file unreadable: %r", e)
+            form.add_error("import_file", UNREADABLE)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        if isinstance(response, TemplateResponse):
+            context = response.context_data
+            if context.get("result") is not None:
+                context["problems"] = import_problems(context["result"])
+            if "confirm_form" not in context:
+                self.remove_uploaded_file(request.FILES.get("import_file"))
+        return response
+
+    def remove_uploaded_file(self, upload):
+        """import-export keeps an upload for its confirmation, also one it refused."""
+        name = getattr(upload, "tmp_storage_name", None)
+        if name:
+            storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+            with contextlib.suppress(FileNotFoundError):
+                storage.remove()
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except (spreadsheets.FileRefused, OSError) as error:
+            # The previewed file is gone (a restart, another server) or was altered.
+            log.warning("confirmed import unreadable: %r", error)
+            return self.refuse_import(request, [_("预览过的文件已失效，请重新选择文件导入。")])
+
+    def process_result(self, result, request):
+        # The file passed its preview but not the import (the data changed since, or the
+        # confirmation was forged): nothing was imported, and the admin is told why.
+        if result.has_errors() or result.has_validation_errors():
+            return self.refuse_import(request, import_problems(result))
+        return super().process_result(result, request)
+
+    def refuse_import(self, request, problems):
+        self.message_user(
+            request, _("未导入任何记录。") + "；".join(map(str, problems)), messages.ERROR
+        )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        )
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # import-export writes numbers as numbers only for the formats it lists by class,
+        # which ours are not; an amount must stay a number in XLSX.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request,
+            queryset,
+            force_native_type=isinstance(file_format, spreadsheets.XLSX),
+            **kwargs,
+        )
+        return file_format.export_data(data)
