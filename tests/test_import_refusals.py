@@ -88,12 +88,12 @@ def test_a_file_over_the_row_limit_is_refused_before_any_row_is_read(
     rows = [[f"zy-{n}", *template[1:]] for n in range(spreadsheets.IMPORT_MAX_ROWS + 1)]
     build = csv_file if extension == "csv" else xlsx_file
     response = upload(admin_client, build(PROJECT_COLUMNS, rows), f"p.{extension}")
-    refused(response, "一次最多导入 500 行")
+    refused(response, f"一次最多导入 {spreadsheets.IMPORT_MAX_ROWS} 行")
 
 
 def test_the_row_limit_is_stated_on_the_form(admin_client, db):
     response = admin_client.get(reverse("admin:cooperation_project_import"))
-    assert "一个文件最多 500 行" in response.content.decode()
+    assert f"一个文件最多 {spreadsheets.IMPORT_MAX_ROWS} 行" in response.content.decode()
 
 
 def test_a_file_at_the_limit_is_previewed(admin_client, world, settings):
