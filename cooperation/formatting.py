@@ -6,9 +6,7 @@ from decimal import Decimal
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext as _
 
-from cooperation.models import Figure, Qualifier
-
-Unit = Figure.Unit
+from cooperation.quantities import Qualifier, Unit
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)

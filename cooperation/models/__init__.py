@@ -1,7 +1,9 @@
 from simple_history import register
 
+from cooperation.quantities import Qualifier, combine_qualifiers
+
 from .base import Publication, Side
-from .figures import Event, Figure, Indicator, Qualifier, combine_qualifiers, year_over_year
+from .figures import Event, Figure, Indicator, year_over_year
 from .history import HistoryBase
 from .pairings import Pairing
 from .places import Organization, Person, Region

@@ -9,29 +9,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cooperation.formatting import figure_text
+from cooperation.quantities import Qualifier, Unit
+
 from .base import FIRST_YEAR, LAST_YEAR, Cited, Publication, year_in_range, year_validators
 from .pairings import Pairing
 from .places import Person
 from .projects import Beneficiary, Benefit, Project
-
-
-class Qualifier(models.TextChoices):
-    EXACT = "exact", _("确数")
-    AT_LEAST = "at_least", _("多（至少）")
-    ABOUT = "about", _("约")
-    MORE_THAN = "more_than", _("余（超过）")
-
-
-def combine_qualifiers(qualifiers):
-    """The qualifier of a sum: one approximate term makes the whole sum approximate."""
-    found = set(qualifiers)
-    if Qualifier.ABOUT in found:
-        return Qualifier.ABOUT
-    if found == {Qualifier.MORE_THAN}:
-        return Qualifier.MORE_THAN
-    if found & {Qualifier.AT_LEAST, Qualifier.MORE_THAN}:
-        return Qualifier.AT_LEAST
-    return Qualifier.EXACT
 
 
 def year_over_year(current, previous):
@@ -90,19 +74,7 @@ class Figure(Cited):
         RATE = "rate", _("比率")
         OTHER = "other", _("其他")
 
-    class Unit(models.TextChoices):
-        YUAN = "元", _("元")
-        PERSON = "人", _("人")
-        PERSON_TIME = "人次", _("人次")
-        ITEM = "个", _("个")
-        ENTERPRISE = "家", _("家")
-        SCHOOL = "所", _("所")
-        SESSION = "期", _("期")
-        BATCH = "批", _("批")
-        LESSON = "节", _("节")
-        KIND = "种", _("种")
-        JIN = "斤", _("斤")
-        PERCENT = "%", _("%")
+    Unit = Unit
 
     class Kind(models.TextChoices):
         ACTUAL = "actual", _("实际")
@@ -212,8 +184,6 @@ class Figure(Cited):
         ]
 
     def __str__(self):
-        from cooperation.formatting import figure_text
-
         return _("%(label)s：%(value)s") % {"label": self.label, "value": figure_text(self)}
 
     @property

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cooperation.quantities import combine_qualifiers
+
 from .base import Cited, Publishable, PublishableQuerySet, year_in_range, year_validators
 from .pairings import Pairing
 from .places import Organization, Region
@@ -142,7 +144,7 @@ class Project(Publishable, Cited):
 
     def update_funds(self):
         """Recompute the cached funds from this project's actual assistance-fund figures."""
-        from .figures import Figure, combine_qualifiers
+        from .figures import Figure
 
         rows = list(
             Figure.objects.filter(
