@@ -167,3 +167,42 @@ def test_superuser_changes_a_published_project_by_import(admin_client, live, wor
         admin_client, admin_import(admin_client, "project", "p.csv", csv_file(header, [row]))
     )
     assert Project.objects.get(slug="zy-tea").title == "紫云茶叶（改）"
+
+
+@pytest.mark.parametrize("model_name", ["project", "pairing", "beneficiary", "figure", "benefit"])
+def test_editor_is_offered_no_bulk_action_that_changes_records(editor, live, model_name):
+    response = editor.get(reverse(f"admin:cooperation_{model_name}_changelist"))
+    action_form = response.context["action_form"]  # None when no action is offered
+    offered = (
+        {name for name, _label in action_form.fields["action"].choices} if action_form else set()
+    )
+    assert offered - {""} <= {"export_admin_action"}
+
+
+def test_editor_saves_a_draft_whose_untouched_inline_links_a_published_record(editor, world):
+    from tests.factories import make_beneficiary, make_benefit
+
+    draft = make_project(world.pairing, world.source, title="紫云草稿", status=DRAFT)
+    school = make_beneficiary(world.source, name="紫云民族中学", status=PUBLISHED)
+    benefit = make_benefit(draft, school)
+    data = project_form(draft, title="紫云草稿（改）")
+    data |= {
+        "benefits-TOTAL_FORMS": "1",
+        "benefits-INITIAL_FORMS": "1",
+        "benefits-0-id": benefit.pk,
+        "benefits-0-project": draft.pk,
+        "benefits-0-beneficiary": school.pk,
+        "benefits-0-kind": benefit.kind,
+        "benefits-0-description": benefit.description,
+        "benefits-0-source": benefit.source_id,
+        "benefits-0-quote": benefit.quote,
+    }
+    response = editor.post(change_url(draft), data)
+    assert response.status_code == 302, response.context["errors"]
+    draft.refresh_from_db()
+    assert draft.title == "紫云草稿（改）"
+
+    data["benefits-0-description"] = "新的说明"
+    response = editor.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert REFUSED in response.content.decode()

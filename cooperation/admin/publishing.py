@@ -28,13 +28,16 @@ class LiveRecordForm(forms.ModelForm):
     the user the admin gave it (an editor attaching a figure to a published project).
 
     A publishable record itself is judged as stored (LiveRecordMixin): an editor cannot
-    change its state, so an old published version it is reverted to stays a draft."""
+    change its state, so an old published version it is reverted to stays a draft. An
+    inline row left as it was is not judged: it changes nothing."""
 
     user = None
 
     def clean(self):
         cleaned = super().clean()
-        if self.user is not None and not self.errors and not isinstance(self.instance, PUBLISHABLE):
+        untouched = self.instance.pk is not None and not self.has_changed()
+        judged_here = not isinstance(self.instance, PUBLISHABLE) and not untouched
+        if self.user is not None and not self.errors and judged_here:
             target = construct_instance(self, copy.copy(self.instance))
             if not may_change(self.user, target):
                 raise ValidationError(REFUSAL)
