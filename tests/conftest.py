@@ -27,3 +27,23 @@ def _plain_http(settings):
 def fast_password_hashing(settings):
     """For tests that log in many times: a weak hash is fine for throw-away accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor(client, db):
+    """The test client, signed in as a member of the editors' group."""
+    from cooperation import roles
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(roles.EDITORS, "bianji"))
+    return client
+
+
+@pytest.fixture
+def publisher(client, db):
+    """The test client, signed in as a member of the publishers' group."""
+    from cooperation import roles
+    from tests.factories import make_staff
+
+    client.force_login(make_staff(roles.PUBLISHERS, "fabu"))
+    return client

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from cooperation import roles
 from cooperation.models import Figure, Project, Publication
 from tests.factories import (
     admin_import,
@@ -13,24 +12,11 @@ from tests.factories import (
     csv_file,
     make_figure,
     make_project,
-    make_staff,
 )
 from tests.test_roles import project_form
 
 DRAFT, PUBLISHED = Publication.DRAFT, Publication.PUBLISHED
 REFUSED = "只有发布者可以修改"
-
-
-@pytest.fixture
-def editor(client, db):
-    client.force_login(make_staff(roles.EDITORS, "bianji"))
-    return client
-
-
-@pytest.fixture
-def publisher(client, db):
-    client.force_login(make_staff(roles.PUBLISHERS, "fabu"))
-    return client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from tests.factories import (
     make_beneficiary,
     make_pairing,
     make_project,
-    make_staff,
 )
 
 DRAFT, PUBLISHED = Publication.DRAFT, Publication.PUBLISHED
@@ -45,18 +44,6 @@ def run_action(client, model, action, records):
         {"action": action, "_selected_action": [record.pk for record in records]},
         follow=True,
     )
-
-
-@pytest.fixture
-def editor(client, db):
-    client.force_login(make_staff(roles.EDITORS, "bianji"))
-    return client
-
-
-@pytest.fixture
-def publisher(client, db):
-    client.force_login(make_staff(roles.PUBLISHERS, "fabu"))
-    return client
 
 
 # The groups -------------------------------------------------------------------------
