@@ -28,6 +28,7 @@ from cooperation.models import (
     Pairing,
     Person,
     Project,
+    ProjectOrganization,
     Publication,
     Qualifier,
     Region,
@@ -261,14 +262,14 @@ EDUCATION = [
         M.RATE,
         50,
         U.PERCENT,
-        "benefit education-team-yuqian-class → 紫云县民族中学",
+        "benefit dongchong-team-ziyun-minzu-middle-school → 紫云县民族中学",
     ),
     Stated(
         "提升到96%",
         M.RATE,
         96,
         U.PERCENT,
-        "benefit education-team-yuqian-class → 紫云县民族中学",
+        "benefit dongchong-team-ziyun-minzu-middle-school → 紫云县民族中学",
     ),
     Stated("广州选派4人", M.OTHER, 4, U.PERSON, "project education-team-yuqian-class"),
     Stated(
@@ -800,7 +801,8 @@ def test_the_park_is_a_part_of_the_landed_enterprises_and_not_counted_twice(arti
     assert "投资资金5.92亿元" in landed.figures.get(measure=M.INVESTMENT).source_note
 
 
-def test_visiting_and_negotiating_companies_are_partners_of_investment_promotion(article):
+def test_visiting_and_negotiating_companies_are_named_but_are_not_partners(article):
+    """The article says they visited or are in talks, not that they take part."""
     landed = Project.objects.get(slug="investment-promotion-enterprises")
     partners = set(landed.roles.filter(role="partner").values_list("organization__name", flat=True))
     visited = ["广东肇庆鼎源肥业有限公司", "广东农垦旅游集团有限公司", "广东能源集团"]
@@ -811,7 +813,8 @@ def test_visiting_and_negotiating_companies_are_partners_of_investment_promotion
         "贵州蓝洋渔业产业发展有限公司",
         "贵州神农生物科技有限公司",
     ]
-    assert partners == {*visited, *negotiating, "粤黔协作工作队安顺工作组紫云工作小组"}
+    assert partners == {"粤黔协作工作队安顺工作组紫云工作小组"}
+    assert not ProjectOrganization.objects.filter(organization__name__in=[*visited, *negotiating])
     for name in visited:
         assert "考察" in Organization.objects.get(name=name).source_note
         assert name in landed.description.split("正在对接洽谈")[0]
@@ -902,16 +905,39 @@ def test_education_team_pairs_dongchong_with_the_minority_school(article):
     assert team.east_organization.name == "南沙区东涌中学"
     assert team.west_organization.name == "紫云县民族中学"
     assert team.parent == nansha_ziyun()
-    project = Project.objects.get(slug="education-team-yuqian-class")
+    project = Project.objects.get(slug="dongchong-team-ziyun-minzu-middle-school")
     assert project.pairing == team
-    assert project.funds == wan(480)
+    assert project.funds is None
     assert project.start_year == 2021
     assert "同一所学校" in Organization.objects.get(name="紫云县民族中学").source_note
+    assert set(project.beneficiaries.values_list("name", flat=True)) == {"紫云县民族中学"}
+
+
+def test_the_team_of_four_is_not_said_to_be_the_dongchong_pairing(article):
+    """The 480万元, the donations and the exchange visits belong to the team Guangzhou sent
+    to 民族高级中学; the article does not say that team is 东涌中学's."""
+    project = Project.objects.get(slug="education-team-yuqian-class")
+    assert project.pairing == nansha_ziyun()
+    assert "南沙区东涌中学" not in project.organizations.values_list("name", flat=True)
+    assert "东涌中学" not in project.description
+    assert project.funds == wan(480)
+    assert project.figures.get(measure=M.ASSISTANCE_FUNDS).value == wan(480)
+    assert "未说这4人就是南沙区东涌中学" in project.source_note
     assert set(project.beneficiaries.values_list("kind", flat=True)) == {
         Beneficiary.Kind.SCHOOL,
         Beneficiary.Kind.STUDENTS,
         Beneficiary.Kind.TEACHERS,
     }
+
+
+def test_officials_own_words_and_the_hospitals_slogans_are_kept(article):
+    fan = Person.objects.get(name="范献强")
+    assert fan.quote.startswith("“来到紫云,感受到紫云人民的热情和淳朴")
+    assert "贡献一份党员的微薄之力。”" in fan.quote
+    hospital = Project.objects.get(slug="medical-team-ziyun-peoples-hospital")
+    for slogan in ("提内涵、补短板、夯基础、强专科、强二甲", "精准把脉、可实现、可持续、有成效"):
+        assert slogan in hospital.description
+    assert "质量+数量双向驱动补短板" in hospital.description
 
 
 # ---------------------------------------------------------------- 整合资源，打造和美宜居乡村
