@@ -120,3 +120,21 @@ def percent_text(value):
     if value is None:
         return ""
     return f"{plain_number(value)}%"
+
+
+def period_text(kind, start, end):
+    """A period read from its dates: 2023年, 2023-01-01至2023-09-30, 截至2023-10-26累计."""
+    if kind == "flow" and start and end:
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            if start.year == end.year:
+                return _("%(year)d年") % {"year": start.year}
+            return _("%(first)d—%(last)d年") % {"first": start.year, "last": end.year}
+        return _("%(start)s至%(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
+    if kind == "cumulative" and end:
+        if start:
+            dates = {"start": start.isoformat(), "end": end.isoformat()}
+            return _("%(start)s至%(end)s累计") % dates
+        return _("截至%(end)s累计") % {"end": end.isoformat()}
+    if kind == "stock" and end:
+        return _("截至%(end)s") % {"end": end.isoformat()}
+    return ""

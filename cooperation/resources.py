@@ -175,6 +175,12 @@ class CooperationResource(resources.ModelResource):
         except ArithmeticError:  # decimal.InvalidOperation from a number cell
             value = row.get(field.column_name)
             raise ValueError(_("“%(value)s”不是有效的数字。") % {"value": value}) from None
+        except ValueError:
+            if not isinstance(field.widget, widgets.DateWidget):
+                raise
+            value = row.get(field.column_name)
+            message = _("“%(value)s”不是有效的日期，请写作2023-10-26。") % {"value": value}
+            raise ValueError(message) from None
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -313,6 +319,9 @@ class FigureResource(CooperationResource):
     beneficiary = reference(Beneficiary, "beneficiary")
     benefit = reference(Benefit, "benefit")
     part_of = reference(Figure, "part_of")
+    places = fields.Field(
+        attribute="places", column_name="places", widget=References(Region, separator=";")
+    )
 
     class Meta(CooperationResource.Meta):
         model = Figure
@@ -328,9 +337,12 @@ class FigureResource(CooperationResource):
             "unit",
             "qualifier",
             "kind",
-            "year",
+            "period_kind",
+            "period_start",
+            "period_end",
             "period",
-            "as_of",
+            "scope",
+            "places",
             "part_of",
             "source",
             "quote",

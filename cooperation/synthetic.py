@@ -34,6 +34,7 @@ from cooperation.models import (
     Source,
     combine_qualifiers,
 )
+from cooperation.models.periods import Period, year_flow
 
 BATCH_SIZE = 5000
 PROJECTS_PER_COUNTY_PAIRING = 600
@@ -885,6 +886,7 @@ class Synthesizer:
                     else:
                         number = Decimal(max(1, round(value)))
                     partial = year == YEARS[-1]
+                    end = datetime.date(year, 9, 30) if partial else datetime.date(year, 12, 31)
                     figures.append(
                         Figure(
                             measure=measure,
@@ -892,8 +894,11 @@ class Synthesizer:
                             value=number,
                             unit=unit_of,
                             year=year,
+                            period_kind=Period.FLOW,
+                            period_start=datetime.date(year, 1, 1),
+                            period_end=end,
                             period=f"{year}年1—9月" if partial else f"{year}年",
-                            as_of=datetime.date(year, 9, 30) if partial else None,
+                            scope=Figure.Scope.PAIRING,
                             indicator=indicator,
                             source=self.source,
                         )
@@ -1110,12 +1115,17 @@ class Synthesizer:
                 )
 
     def figure(self, measure, label, value, unit, year, **fields):
+        """A flow over the calendar year (bulk_create does not call Figure.save)."""
+        start, end = year_flow(year)
         return Figure(
             measure=measure,
             label=label,
             value=value,
             unit=unit,
             year=year,
+            period_kind=Period.FLOW,
+            period_start=start,
+            period_end=end,
             source=self.source,
             **fields,
         )

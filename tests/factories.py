@@ -21,6 +21,7 @@ from cooperation.models import (
     Side,
     Source,
 )
+from cooperation.models.periods import Period
 
 _sequence = itertools.count(1)
 
@@ -103,8 +104,17 @@ def make_figure(source, value, **fields):
     fields.setdefault("measure", Figure.Measure.ASSISTANCE_FUNDS)
     fields.setdefault("label", "帮扶资金")
     fields.setdefault("unit", Figure.Unit.YUAN)
-    fields.setdefault("year", 2023)
-    return Figure.objects.create(source=source, value=Decimal(value), **fields)
+    year = fields.pop("year", 2023)
+    if year is not None and "period_kind" not in fields:
+        fields |= {
+            "period_kind": Period.FLOW,
+            "period_start": datetime.date(year, 1, 1),
+            "period_end": datetime.date(year, 12, 31),
+        }
+    places = fields.pop("places", ())
+    figure = Figure.objects.create(source=source, value=Decimal(value), **fields)
+    figure.places.set(places)
+    return figure
 
 
 def make_beneficiary(source, name=None, kind=Beneficiary.Kind.VILLAGE, region=None, **fields):
@@ -129,6 +139,7 @@ def make_indicator(pairing, measure, year, value, unit=Figure.Unit.PERSON, sourc
         label=indicator.get_measure_display(),
         unit=unit,
         year=year,
+        scope=Figure.Scope.PAIRING,
     )
     return indicator
 

@@ -195,18 +195,21 @@ FIGURE_COLUMNS = [
     "value",
     "unit",
     "qualifier",
-    "year",
+    "period_kind",
+    "period_start",
+    "period_end",
     "source",
 ]
+YEAR_2023 = ["flow", "2023-01-01", "2023-12-31"]
 
 
 def figure_rows(world, project, bad=None):
     rows = [
-        [project.slug, "", "assistance_funds", "帮扶资金", "3056500", "元", "exact", 2023],
-        [project.slug, "", "assistance_funds", "帮扶资金", "27500000", "元", "at_least", 2023],
-        [project.slug, "", "jobs", "带动就业", "120", "人", "more_than", 2023],
+        [project.slug, "", "assistance_funds", "帮扶资金", "3056500", "元", "exact"],
+        [project.slug, "", "assistance_funds", "帮扶资金", "27500000", "元", "at_least"],
+        [project.slug, "", "jobs", "带动就业", "120", "人", "more_than"],
     ]
-    rows = [row + [world.source.slug] for row in rows]
+    rows = [row + YEAR_2023 + [world.source.slug] for row in rows]
     for column, value in (bad or {}).items():
         rows[1][FIGURE_COLUMNS.index(column)] = value
     return rows
@@ -223,10 +226,11 @@ def figure_rows(world, project, bad=None):
         ),
         ({"value": "-5"}, None, "数值不能为负。"),
         ({"value": "many"}, "value（数值）", "“many”不是有效的数字。"),
-        ({"year": "去年"}, "year（年份）", "“去年”不是有效的数字。"),
+        ({"period_start": "去年"}, "period_start（期间开始）", "“去年”不是有效的日期"),
+        ({"period_start": ""}, None, "发生额须有开始日期。"),
         ({"unit": "吨"}, "unit（单位）", "不是有效选项"),
     ],
-    ids=["no-owner", "unknown-project", "negative", "not-a-number", "year", "unit"],
+    ids=["no-owner", "unknown-project", "negative", "not-a-number", "date", "flow", "unit"],
 )
 def test_file_with_one_bad_figure_row_imports_nothing(admin_client, world, bad, field, message):
     project = make_project(world.pairing, world.source, slug="zy-tea")

@@ -94,6 +94,8 @@ def test_editor_cannot_change_a_figure_of_a_published_project(editor, live, worl
         "unit": figure.unit,
         "qualifier": figure.qualifier,
         "kind": figure.kind,
+        "period_kind": "unknown",
+        "scope": "owner",
         "source": world.source.pk,
     }
     response = editor.post(change_url(figure), data)
@@ -111,6 +113,8 @@ def test_editor_cannot_attach_a_new_figure_to_a_published_project(editor, live, 
         "unit": Figure.Unit.YUAN,
         "qualifier": "exact",
         "kind": Figure.Kind.ACTUAL,
+        "period_kind": "unknown",
+        "scope": "owner",
         "source": world.source.pk,
     }
     response = editor.post(reverse("admin:cooperation_figure_add"), data)

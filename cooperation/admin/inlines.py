@@ -14,11 +14,12 @@ from cooperation.models import (
 class FigureInline(LiveRecordInlineMixin, admin.StackedInline):
     model = Figure
     extra = 0
-    autocomplete_fields = ["source", "part_of"]
+    autocomplete_fields = ["source", "part_of", "places"]
     fields = [
         ("measure", "label"),
         ("value", "unit", "qualifier", "kind"),
-        ("year", "period", "as_of"),
+        ("period_kind", "period_start", "period_end", "period"),
+        ("scope", "places"),
         "part_of",
         ("source", "quote", "source_note"),
     ]

@@ -176,9 +176,17 @@ class BenefitAdmin(LiveRecordAdmin):
 class FigureAdmin(LiveRecordImportAdmin):
     resource_classes = [FigureResource]
     list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
-    list_filter = ["measure", "kind", "qualifier", "unit", "year"]
+    list_filter = ["measure", "kind", "period_kind", "scope", "qualifier", "unit", "year"]
     search_fields = ["label", "quote", "project__title"]
-    autocomplete_fields = ["project", "indicator", "beneficiary", "benefit", "part_of", "source"]
+    autocomplete_fields = [
+        "project",
+        "indicator",
+        "beneficiary",
+        "benefit",
+        "part_of",
+        "places",
+        "source",
+    ]
     list_select_related = [
         "project",
         "indicator__pairing__east_region",
@@ -191,7 +199,8 @@ class FigureAdmin(LiveRecordImportAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["measure", "label", "value", "unit", "qualifier", "kind"]}),
-        (_("期间"), {"fields": ["year", "period", "as_of"]}),
+        (_("期间"), {"fields": ["period_kind", "period_start", "period_end", "period"]}),
+        (_("范围"), {"fields": ["scope", "places"]}),
         (_("所属"), {"fields": ["project", "indicator", "beneficiary", "benefit", "part_of"]}),
         CITATION_FIELDS,
     ]
@@ -200,9 +209,9 @@ class FigureAdmin(LiveRecordImportAdmin):
     def value_display(self, figure):
         return figure_text(figure)
 
-    @admin.display(description=_("期间"), ordering="year")
+    @admin.display(description=_("期间"), ordering="period_end")
     def period_display(self, figure):
-        return figure.period or figure.year or "—"
+        return figure.period_label or "—"
 
     @admin.display(description=_("所属"))
     def owner_display(self, figure):

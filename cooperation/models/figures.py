@@ -9,12 +9,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.formatting import figure_text
+from cooperation.formatting import figure_text, period_text
 from cooperation.quantities import Qualifier, Unit
 
 from .base import FIRST_YEAR, LAST_YEAR, Cited, Publication, year_in_range, year_validators
 from .pairings import Pairing
-from .places import Person
+from .periods import Period, calendar_year, period_constraints, period_problems
+from .places import Person, Region
 from .projects import Beneficiary, Benefit, Project
 
 
@@ -48,7 +49,12 @@ class FigureQuerySet(models.QuerySet):
 
 
 class Figure(Cited):
-    """One number the portal shows, with its unit, qualifier, kind, period and source."""
+    """One number the portal shows, with its unit, qualifier, kind, period, scope and source."""
+
+    class Scope(models.TextChoices):
+        OWNER = "owner", _("所属记录")
+        PLACES = "places", _("所列地点")
+        PAIRING = "pairing", _("整个结对关系")
 
     class Measure(models.TextChoices):
         ASSISTANCE_FUNDS = "assistance_funds", _("帮扶资金")
@@ -91,13 +97,49 @@ class Figure(Cited):
         _("限定"), max_length=16, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     kind = models.CharField(_("性质"), max_length=16, choices=Kind.choices, default=Kind.ACTUAL)
-    year = models.PositiveSmallIntegerField(
-        _("年份"), null=True, blank=True, validators=year_validators
+    period_kind = models.CharField(
+        _("期间种类"), max_length=16, choices=Period.choices, default=Period.UNKNOWN
+    )
+    period_start = models.DateField(
+        _("期间开始"),
+        null=True,
+        blank=True,
+        help_text=_("发生额、累计值的开始日期；累计值可不填。"),
+    )
+    period_end = models.DateField(
+        _("期间结束"),
+        null=True,
+        blank=True,
+        help_text=_("发生额的结束日期，累计值、时点值的截至日期。"),
     )
     period = models.CharField(
-        _("期间"), max_length=50, blank=True, help_text=_("如“2023年前三季度”“截至2023年10月”。")
+        _("来源中的期间说法"),
+        max_length=50,
+        blank=True,
+        help_text=_("来源原话，如“2023年前三季度”“一年来”“截至目前”。"),
     )
-    as_of = models.DateField(_("截至日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("年份"),
+        null=True,
+        blank=True,
+        editable=False,
+        validators=year_validators,
+        help_text=_("由期间得出：发生额在一个自然年之内时为该年。"),
+    )
+    scope = models.CharField(
+        _("范围"),
+        max_length=16,
+        choices=Scope.choices,
+        default=Scope.OWNER,
+        help_text=_("“分别”给出的数额，每个地点一条数据；共同的数额列出全部地点。"),
+    )
+    places = models.ManyToManyField(
+        Region,
+        verbose_name=_("所涉地点"),
+        blank=True,
+        related_name="figures",
+        help_text=_("范围为“所列地点”时填写。"),
+    )
     project = models.ForeignKey(
         Project,
         verbose_name=_("项目"),
@@ -177,6 +219,7 @@ class Figure(Cited):
                 condition=~models.Q(unit="%") | models.Q(value__lte=100),
                 violation_error_message=_("百分比不能超过100。"),
             ),
+            *period_constraints("period"),
         ]
         indexes = [
             # Dashboard totals: actual figures of one measure.
@@ -185,6 +228,15 @@ class Figure(Cited):
 
     def __str__(self):
         return _("%(label)s：%(value)s") % {"label": self.label, "value": figure_text(self)}
+
+    @property
+    def period_label(self):
+        """The source's words for the period, with the dates they were read as when the
+        words alone do not say them (今年, 一年来, 截至目前); else the dates alone."""
+        dates = period_text(self.period_kind, self.period_start, self.period_end)
+        if not self.period or not dates or any(c.isdigit() for c in self.period):
+            return self.period or dates
+        return _("%(words)s（%(dates)s）") % {"words": self.period, "dates": dates}
 
     @property
     def owner(self):
@@ -198,12 +250,18 @@ class Figure(Cited):
         owners = [f for f in self.OWNER_FIELDS if getattr(self, f) is not None]
         if len(owners) != 1:
             raise ValidationError(_("每条数据须且只能属于一个项目、年度指标、受益对象或受益关系。"))
+        problems = period_problems(self.period_kind, self.period_start, self.period_end)
+        if problems:
+            raise ValidationError(problems)
         if self.part_of_id and self.part_of.unit != self.unit:
             raise ValidationError({"part_of": _("“属于”的数据须使用相同单位。")})
         if self.part_of_id and self.part_of.value < self.value:
             raise ValidationError({"part_of": _("部分不能大于整体。")})
 
     def save(self, *args, **kwargs):
+        self.year = calendar_year(self.period_kind, self.period_start, self.period_end)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
         super().save(*args, **kwargs)
         if self.project_id:
             self.project.update_funds()
