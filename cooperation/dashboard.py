@@ -10,16 +10,12 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     IntegerField,
-    Max,
-    Min,
     Q,
     Sum,
     Value,
@@ -27,7 +23,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from cooperation.formatting import quantity_text
 from cooperation.models import (
@@ -44,6 +39,7 @@ from cooperation.models import (
     combine_qualifiers,
     year_over_year,
 )
+from cooperation.totals import headline_totals
 
 Measure = Figure.Measure
 Unit = Figure.Unit
@@ -52,60 +48,6 @@ TOWN_BARS = 20
 # What a region page lists in full before pointing to the filtered list.
 REGION_ROWS = 20
 LATEST_EVENTS = 8
-
-
-@dataclass(frozen=True)
-class Headline:
-    """A headline total: which measures it adds up, in which units."""
-
-    key: str
-    label: str
-    measures: tuple
-    units: tuple
-
-    @property
-    def unit(self):
-        return self.units[0]
-
-
-HEADLINES = (
-    Headline("funds", _("帮扶资金"), (Measure.ASSISTANCE_FUNDS,), (Unit.YUAN,)),
-    Headline("investment", _("实际到位投资"), (Measure.INVESTMENT,), (Unit.YUAN,)),
-    Headline(
-        "enterprises", _("引进落地企业"), (Measure.ENTERPRISES,), (Unit.ENTERPRISE, Unit.ITEM)
-    ),
-    Headline("jobs", _("帮助农村劳动力就业"), (Measure.JOBS,), (Unit.PERSON,)),
-    Headline(
-        "trained",
-        _("培训人次"),
-        (Measure.CADRE_TRAINING, Measure.TECHNICAL_TRAINING, Measure.LABOUR_TRAINING),
-        (Unit.PERSON_TIME, Unit.PERSON),
-    ),
-    Headline("sales", _("消费帮扶销售额"), (Measure.SALES,), (Unit.YUAN,)),
-)
-
-
-@dataclass
-class Total:
-    headline: Headline
-    value: Decimal | None = None
-    qualifier: str = Qualifier.EXACT
-    first_year: int | None = None
-    last_year: int | None = None
-
-    @property
-    def text(self):
-        return quantity_text(self.value, self.headline.unit, self.qualifier)
-
-    @property
-    def is_approximate(self):
-        return self.qualifier != Qualifier.EXACT
-
-    @property
-    def years(self):
-        if self.first_year and self.last_year and self.first_year != self.last_year:
-            return f"{self.first_year}–{self.last_year}"
-        return str(self.first_year or self.last_year or "")
 
 
 @dataclass
@@ -155,6 +97,8 @@ class Bar:
 
 @dataclass
 class Dashboard:
+    year: int | None
+    years: list
     totals: list
     comparison_year: int | None
     comparisons: list
@@ -164,14 +108,17 @@ class Dashboard:
     counts: dict = field(default_factory=dict)
 
 
-def compute_dashboard():
+def compute_dashboard(year=None):
+    """The home page's numbers; `year` narrows the headline totals to one calendar year."""
     figures = Figure.objects.published()
     comparison_year, comparisons = year_over_year_comparisons(figures)
     projects_by_category = dict(
         Project.objects.published().order_by().values_list("category").annotate(Count("pk"))
     )
     return Dashboard(
-        totals=headline_totals(figures),
+        totals=headline_totals(figures, year=year),
+        year=year,
+        years=flow_years(figures),
         comparison_year=comparison_year,
         comparisons=comparisons,
         categories=category_bars(projects_by_category),
@@ -183,54 +130,6 @@ def compute_dashboard():
             "beneficiaries": Beneficiary.objects.published().count(),
         },
     )
-
-
-def headline_totals(*figure_sets):
-    """The headline totals of the given (already published) figures, in one query a set.
-
-    Only actual figures that are not part of another count; a sum with one "at least"
-    term is itself "at least". Where a pairing reports an annual indicator for a measure,
-    that indicator is the programme's total and the projects' figures of the same measure
-    are details within it, so they are not added again.
-    """
-    measures = {measure for headline in HEADLINES for measure in headline.measures}
-    # The measures are picked here rather than in the query: a condition on the measure
-    # would draw SQLite to the measure index, and past the narrower index of the owner.
-    rows = [
-        row
-        for figures in figure_sets
-        for row in figures.counted_in_totals()
-        .order_by()
-        .values("measure", "unit", "qualifier")
-        .annotate(
-            from_indicator=ExpressionWrapper(
-                Q(indicator__isnull=False), output_field=BooleanField()
-            ),
-            total=Sum("value"),
-            first_year=Min("year"),
-            last_year=Max("year"),
-        )
-        if row["measure"] in measures
-    ]
-    reported_annually = {row["measure"] for row in rows if row["from_indicator"]}
-    rows = [row for row in rows if row["from_indicator"] or row["measure"] not in reported_annually]
-    totals = []
-    for headline in HEADLINES:
-        found = [
-            row
-            for row in rows
-            if row["measure"] in headline.measures and row["unit"] in headline.units
-        ]
-        total = Total(headline)
-        if found:
-            years = [row[key] for row in found for key in ("first_year", "last_year")]
-            years = [year for year in years if year]
-            total.value = sum((row["total"] for row in found), Decimal(0))
-            total.qualifier = combine_qualifiers(row["qualifier"] for row in found)
-            total.first_year = min(years, default=None)
-            total.last_year = max(years, default=None)
-        totals.append(total)
-    return totals
 
 
 @dataclass
@@ -273,7 +172,7 @@ def region_summary(region):
         project_count=projects.count(),
         pairing_count=pairings.count(),
         beneficiary_count=beneficiaries.count(),
-        totals=[total for total in totals if total.value is not None],
+        totals=[total for total in totals if total.added or total.beside],
         projects=list(
             projects.order_by(F("funds").desc(nulls_last=True), "title", "pk")[:REGION_ROWS]
         ),
@@ -282,6 +181,12 @@ def region_summary(region):
             beneficiaries.select_related("region").order_by("name", "pk")[:REGION_ROWS]
         ),
     )
+
+
+def flow_years(figures):
+    """The calendar years some published flow lies in: the years a visitor may choose."""
+    years = figures.filter(year__isnull=False).order_by("-year").values_list("year", flat=True)
+    return list(years.distinct())
 
 
 def year_over_year_comparisons(figures):

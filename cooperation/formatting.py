@@ -138,3 +138,12 @@ def period_text(kind, start, end):
     if kind == "stock" and end:
         return _("截至%(end)s") % {"end": end.isoformat()}
     return ""
+
+
+def period_label(words, kind, start, end):
+    """The source's words for a period, with the dates they were read as when the words
+    alone do not say them (今年, 一年来, 截至目前); else the dates alone."""
+    dates = period_text(kind, start, end)
+    if not words or not dates or any(character.isdigit() for character in words):
+        return words or dates
+    return _("%(words)s（%(dates)s）") % {"words": words, "dates": dates}

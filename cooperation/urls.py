@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperation.views import details, lists, pages
+from cooperation.views import details, lists, pages, totals
 
 app_name = "cooperation"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("sources/", pages.SourceListView.as_view(), name="source-list"),
     path("sources/<str:slug>/", pages.SourceDetailView.as_view(), name="source-detail"),
     path("people/", pages.PeopleView.as_view(), name="people"),
+    path("totals/<slug:key>/", totals.TotalBreakdownView.as_view(), name="total-breakdown"),
 ]

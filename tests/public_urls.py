@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django_tables2.export import ExportMixin
 
 from cooperation.sitemaps import SITEMAPS
+from cooperation.totals import HEADLINES
 from cooperation.views.lists import EXPORT_FORMATS
 
 STAFF_ONLY = "admin/"
@@ -36,7 +37,8 @@ def _exports(name):
 
 def public_paths():
     """{URL name: [paths]}: a page without arguments once, a page of records once per
-    record in the sitemap. A URL name without a path means the sitemap misses its records."""
+    record in the sitemap, a breakdown once per headline. A URL name without a path means
+    the sitemap misses its records."""
     paths = defaultdict(list)
     for sitemap_class in SITEMAPS.values():
         sitemap = sitemap_class()
@@ -45,6 +47,10 @@ def public_paths():
             paths[resolve(path).view_name].append(path)
     for section in SITEMAPS:
         paths["sitemap-section"].append(reverse("sitemap-section", kwargs={"section": section}))
+    for headline in HEADLINES:
+        paths["cooperation:total-breakdown"].append(
+            reverse("cooperation:total-breakdown", kwargs={"key": headline.key})
+        )
     for name, pattern in _public_patterns(get_resolver().url_patterns):
         if not pattern.pattern.converters:
             path = reverse(name)

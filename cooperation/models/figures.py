@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.formatting import figure_text, period_text
+from cooperation.formatting import figure_text, period_label
 from cooperation.quantities import Qualifier, Unit
 
 from .base import FIRST_YEAR, LAST_YEAR, Cited, Publication, year_in_range, year_validators
@@ -231,12 +231,7 @@ class Figure(Cited):
 
     @property
     def period_label(self):
-        """The source's words for the period, with the dates they were read as when the
-        words alone do not say them (今年, 一年来, 截至目前); else the dates alone."""
-        dates = period_text(self.period_kind, self.period_start, self.period_end)
-        if not self.period or not dates or any(c.isdigit() for c in self.period):
-            return self.period or dates
-        return _("%(words)s（%(dates)s）") % {"words": self.period, "dates": dates}
+        return period_label(self.period, self.period_kind, self.period_start, self.period_end)
 
     @property
     def owner(self):

@@ -31,10 +31,20 @@ from cooperation.models import (
     Side,
     Source,
 )
+from cooperation.models.base import FIRST_YEAR, LAST_YEAR
 
 
 def crumb(label, name=None, **kwargs):
     return (label, reverse(f"cooperation:{name}", kwargs=kwargs) if name else None)
+
+
+def chosen_year(request):
+    """The year a visitor chose (?year=2023), or None for all years; anything else is
+    read as all years."""
+    value = request.GET.get("year", "")
+    if len(value) == 4 and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return int(value)
+    return None
 
 
 class LenientPaginationMixin:
@@ -50,7 +60,8 @@ class DashboardView(TemplateView):
     template_name = "cooperation/home.html"
 
     def get_context_data(self, **kwargs):
-        dashboard = cached("dashboard", compute_dashboard)
+        year = chosen_year(self.request)
+        dashboard = cached(f"dashboard:{year}", lambda: compute_dashboard(year))
         return super().get_context_data(dashboard=dashboard, **kwargs)
 
 

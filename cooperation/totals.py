@@ -1,0 +1,300 @@
+"""The adding rules: which figures a computed number adds, which it shows beside, and why.
+
+Every number the portal computes from figures (the home page's headline cards, a region's
+totals) is made here, in the database, by one classification: each candidate figure gets
+a `reason`, empty when the figure is added and otherwise saying why it is not. A total is
+the sum of the figures without a reason, and its breakdown lists those same figures, so
+a breakdown always adds up to the number shown. Models never import this module.
+
+Two figures are added only when
+1. they measure the same thing in the same unit (a headline names one measure, one unit);
+2. both are actual results, not expected or target values;
+3. neither is a part (其中) of another figure: the whole is counted, never its parts too;
+4. both are flows over a period, or, in the all-years view, of unknown period: cumulative
+   values (2021年以来, 截至目前) and stocks at a date are shown beside a sum of flows and
+   never added to it, nor to each other;
+5. both fall within the total's period: in one year's view only flows inside that calendar
+   year are added; a flow across the year's edge (一年来 in a report of October) is shown
+   beside with its period, and a figure of unknown period is not put into any one year;
+6. they cannot overlap: a figure about part of a pairing (a project, its places or its
+   beneficiaries) is not added when the same pairing, or the pairing it is layered on,
+   reports the same measure for the whole pairing over a period that may overlap its own
+   (an unknown period may overlap any). The whole pairing's figure is added; the part is
+   shown beside it, since it is probably contained in it.
+A qualifier of any added figure carries into the total (至少, 约). The total's period label
+is derived from the periods of what it added, never written by hand.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.formatting import period_label, quantity_text
+from cooperation.models import Figure, Qualifier, combine_qualifiers
+from cooperation.models.periods import Period
+
+Measure, Unit = Figure.Measure, Figure.Unit
+EARLIEST, LATEST = datetime.date(1, 1, 1), datetime.date(9999, 12, 31)
+
+
+class Reason(models.TextChoices):
+    ADDED = "", _("已相加")
+    OTHER_UNIT = "other_unit", _("单位不同，不能相加")
+    NOT_ACTUAL = "not_actual", _("预计或目标值，不是实际完成")
+    PART = "part", _("是另一数据的一部分（其中），整体已计入")
+    CUMULATIVE = "cumulative", _("累计值，不与期间数据相加")
+    STOCK = "stock", _("时点值，不与期间数据相加")
+    CROSSES_YEAR = "crosses_year", _("期间跨越所选年份的边界")
+    OTHER_YEAR = "other_year", _("不在所选年份内")
+    UNKNOWN_PERIOD = "unknown_period", _("期间不详，不计入某一年")
+    IN_PAIRING_FIGURE = "in_pairing_figure", _("整个结对关系已有同类数据，期间可能重叠，不重复相加")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline total: one measure in one unit."""
+
+    key: str
+    label: str
+    measure: str
+    unit: str
+
+
+HEADLINES = (
+    Headline("funds", _("帮扶资金"), Measure.ASSISTANCE_FUNDS, Unit.YUAN),
+    Headline("investment", _("实际到位投资"), Measure.INVESTMENT, Unit.YUAN),
+    Headline("enterprises", _("引进落地企业"), Measure.ENTERPRISES, Unit.ENTERPRISE),
+    Headline("jobs", _("帮助农村劳动力就业"), Measure.JOBS, Unit.PERSON),
+    Headline("labour-training", _("劳务协作培训"), Measure.LABOUR_TRAINING, Unit.PERSON_TIME),
+    Headline("sales", _("消费帮扶销售额"), Measure.SALES, Unit.YUAN),
+)
+HEADLINE_BY_KEY = {headline.key: headline for headline in HEADLINES}
+
+
+def pairing_of(prefix=""):
+    return Coalesce(
+        f"{prefix}project__pairing",
+        f"{prefix}indicator__pairing",
+        f"{prefix}benefit__project__pairing",
+    )
+
+
+def whole_pairing():
+    return Q(scope=Figure.Scope.PAIRING) | Q(indicator__isnull=False)
+
+
+def with_dates(figures):
+    """Unknown ends of a period as the earliest and latest day, so that it overlaps all."""
+    return figures.annotate(
+        starts=Coalesce("period_start", Value(EARLIEST)),
+        ends=Coalesce("period_end", Value(LATEST)),
+    )
+
+
+def classified(figures, year=None, units=None):
+    """The figures, each with its `reason` (Reason.ADDED when a total adds it); `units`
+    maps each measure to the one unit its total is in."""
+    pairing_figures = with_dates(
+        Figure.objects.published().filter(
+            whole_pairing(),
+            kind=Figure.Kind.ACTUAL,
+            part_of__isnull=True,
+            measure=OuterRef("measure"),
+            unit=OuterRef("unit"),
+        )
+    ).annotate(pairing_ref=pairing_of())
+    overlapping = pairing_figures.filter(
+        Q(pairing_ref=OuterRef("pairing_ref")) | Q(pairing_ref=OuterRef("layered_on")),
+        starts__lte=OuterRef("ends"),
+        ends__gte=OuterRef("starts"),
+    )
+    period_rules = [
+        When(period_kind=Period.CUMULATIVE, then=Value(Reason.CUMULATIVE)),
+        When(period_kind=Period.STOCK, then=Value(Reason.STOCK)),
+    ]
+    if year is not None:
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        period_rules += [
+            When(period_kind=Period.UNKNOWN, then=Value(Reason.UNKNOWN_PERIOD)),
+            When(period_start__gte=first, period_end__lte=last, then=Value(Reason.ADDED)),
+            When(period_start__lte=last, period_end__gte=first, then=Value(Reason.CROSSES_YEAR)),
+            When(period_kind=Period.FLOW, then=Value(Reason.OTHER_YEAR)),
+        ]
+    return (
+        with_dates(figures)
+        .annotate(
+            pairing_ref=pairing_of(),
+            layered_on=Coalesce("project__pairing__parent", "benefit__project__pairing__parent"),
+        )
+        .annotate(
+            reason=Case(
+                *[
+                    When(Q(measure=measure) & ~Q(unit=unit), then=Value(Reason.OTHER_UNIT))
+                    for measure, unit in (units or {}).items()
+                ],
+                When(~Q(kind=Figure.Kind.ACTUAL), then=Value(Reason.NOT_ACTUAL)),
+                When(part_of__isnull=False, then=Value(Reason.PART)),
+                *period_rules,
+                When(
+                    ~whole_pairing() & Exists(overlapping),
+                    then=Value(Reason.IN_PAIRING_FIGURE),
+                ),
+                default=Value(Reason.ADDED),
+                output_field=models.CharField(),
+            )
+        )
+    )
+
+
+@dataclass
+class Group:
+    """Figures of one reason and qualifier, added up, with the span of their periods."""
+
+    reason: str
+    qualifier: str
+    value: Decimal
+    count: int
+    unknown: int
+    first: datetime.date | None
+    last: datetime.date | None
+    words: str
+
+
+@dataclass
+class Total:
+    """A computed number, and what it is made of: `added` groups are in it, `beside` are
+    not. `period_label` is read from what was added."""
+
+    headline: Headline
+    year: int | None = None
+    added: list = field(default_factory=list)
+    beside: list = field(default_factory=list)
+
+    @property
+    def value(self):
+        return sum((group.value for group in self.added), Decimal(0)) if self.added else None
+
+    @property
+    def qualifier(self):
+        return combine_qualifiers(group.qualifier for group in self.added)
+
+    @property
+    def count(self):
+        return sum(group.count for group in self.added)
+
+    @property
+    def text(self):
+        return quantity_text(self.value, self.headline.unit, self.qualifier)
+
+    @property
+    def is_approximate(self):
+        return self.qualifier != Qualifier.EXACT
+
+    @property
+    def lone_cumulative(self):
+        """With nothing to add, the one cumulative value or stock there is, shown as itself
+        (never as a sum), with its own period."""
+        kept = [g for g in self.beside if g.reason in (Reason.CUMULATIVE, Reason.STOCK)]
+        if self.added or len(kept) != 1 or kept[0].count != 1:
+            return None
+        return kept[0]
+
+    @property
+    def lone_text(self):
+        group = self.lone_cumulative
+        return quantity_text(group.value, self.headline.unit, group.qualifier) if group else ""
+
+    @property
+    def lone_period(self):
+        group = self.lone_cumulative
+        if group is None:
+            return ""
+        kind = Period.CUMULATIVE if group.reason == Reason.CUMULATIVE else Period.STOCK
+        return period_label(group.words, kind, None, group.last)
+
+    @property
+    def beside_count(self):
+        return sum(group.count for group in self.beside)
+
+    @property
+    def period_label(self):
+        if not self.added:
+            return ""
+        unknown = sum(group.unknown for group in self.added)
+        if unknown == self.count:
+            return _("期间不详")
+        if unknown:
+            return _("期间不一")
+        if self.year is not None:
+            return _("%(year)d年") % {"year": self.year}
+        first = min(group.first for group in self.added if group.first)
+        last = max(group.last for group in self.added if group.last)
+        words = self.added[0].words if self.count == 1 else ""
+        return period_label(words, Period.FLOW, first, last)
+
+    @property
+    def breakdown_url(self):
+        url = reverse("cooperation:total-breakdown", kwargs={"key": self.headline.key})
+        return f"{url}?year={self.year}" if self.year else url
+
+
+def headline_totals(*figure_sets, year=None, headlines=HEADLINES):
+    """The headline totals of the given sets of published figures (sets that share no
+    figure), in one query a set."""
+    totals = {headline.key: Total(headline, year) for headline in headlines}
+    for figures in figure_sets:
+        add_groups(totals, figures, year, headlines)
+    return list(totals.values())
+
+
+def add_groups(totals, figures, year, headlines):
+    units = {headline.measure: headline.unit for headline in headlines}
+    rows = (
+        classified(figures.filter(measure__in=units), year, units)
+        .order_by()
+        .values("measure", "reason", "qualifier")
+        .annotate(
+            total=Sum("value"),
+            count=Count("pk"),
+            unknown=Count("pk", filter=Q(period_kind=Period.UNKNOWN)),
+            first=Min("period_start"),
+            last=Max("period_end"),
+            words=Max("period"),
+        )
+    )
+    keys = {headline.measure: headline.key for headline in headlines}
+    for row in rows:
+        total = totals[keys[row["measure"]]]
+        group = Group(
+            reason=row["reason"],
+            qualifier=row["qualifier"],
+            value=in_decimal(row["total"]),
+            count=row["count"],
+            unknown=row["unknown"],
+            first=row["first"],
+            last=row["last"],
+            words=row["words"] if row["count"] == 1 else "",
+        )
+        (total.added if group.reason == Reason.ADDED else total.beside).append(group)
+
+
+def in_decimal(value):
+    """A sum as a Decimal: PostgreSQL gives one, SQLite a float or an int."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def breakdown(headline, figures, year=None):
+    """The figures of one headline with their reasons, added ones first."""
+    return (
+        classified(
+            figures.filter(measure=headline.measure), year, {headline.measure: headline.unit}
+        )
+        .annotate(added=Case(When(reason=Reason.ADDED, then=0), default=1))
+        .order_by("added", "reason", F("period_end").desc(nulls_last=True), "pk")
+    )
