@@ -52,7 +52,9 @@ LATEST_EVENTS = 8
 
 @dataclass
 class Comparison:
-    """One indicator's latest-year total against the year before."""
+    """One indicator's latest-year total against the year before: a ratio, not a sum. It
+    compares the two values as the sources give them, each in its own unit, and says so
+    when the units differ (the article's 560人次 against 225人)."""
 
     measure: str
     unit: str
@@ -60,6 +62,16 @@ class Comparison:
     current_qualifier: str
     previous: Decimal
     previous_qualifier: str
+    previous_unit: str = ""
+
+    @property
+    def units_differ(self):
+        return bool(self.previous_unit) and self.previous_unit != self.unit
+
+    @property
+    def unit_names(self):
+        """The two units by name, in the reader's language."""
+        return Unit(self.unit).label, Unit(self.previous_unit or self.unit).label
 
     @property
     def label(self):
@@ -71,7 +83,9 @@ class Comparison:
 
     @property
     def previous_text(self):
-        return quantity_text(self.previous, self.unit, self.previous_qualifier)
+        return quantity_text(
+            self.previous, self.previous_unit or self.unit, self.previous_qualifier
+        )
 
     @property
     def ratio(self):
@@ -199,11 +213,14 @@ def year_over_year_comparisons(figures):
         .values("indicator__measure", "indicator__year", "unit", "qualifier")
         .annotate(total=Sum("value"))
     )
-    sums = {}
+    sums, units = {}, {}
     for row in rows:
         key = (row["indicator__measure"], row["indicator__year"])
         value, qualifiers, unit = sums.get(key, (Decimal(0), [], row["unit"]))
         sums[key] = (value + row["total"], [*qualifiers, row["qualifier"]], unit)
+        units.setdefault(key, set()).add(row["unit"])
+    # A year's values in two units cannot be added, so that measure is not compared.
+    sums = {key: value for key, value in sums.items() if len(units[key]) == 1}
     if not sums:
         return None, []
     latest = max(year for _measure, year in sums)
@@ -212,7 +229,7 @@ def year_over_year_comparisons(figures):
         if (measure, latest) not in sums or (measure, latest - 1) not in sums:
             continue
         current, current_qualifiers, unit = sums[(measure, latest)]
-        previous, previous_qualifiers, _unit = sums[(measure, latest - 1)]
+        previous, previous_qualifiers, previous_unit = sums[(measure, latest - 1)]
         comparisons.append(
             Comparison(
                 measure=measure,
@@ -221,6 +238,7 @@ def year_over_year_comparisons(figures):
                 current_qualifier=combine_qualifiers(current_qualifiers),
                 previous=previous,
                 previous_qualifier=combine_qualifiers(previous_qualifiers),
+                previous_unit=previous_unit,
             )
         )
     return latest, comparisons

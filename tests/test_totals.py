@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.models import Figure, Qualifier
@@ -191,3 +193,24 @@ def test_the_articles_headlines_claim_only_what_the_article_supports(db, client)
     assert [g.reason for g in totals["funds"].beside] == [Reason.CUMULATIVE]
     assert totals["sales"].lone_text == "2.17亿元"
     assert "合计" not in str(totals["sales"].lone_period)
+
+
+def test_a_ratio_compares_the_two_values_in_their_own_units_and_says_so(db, client):
+    load_article()
+    html = shown_numbers(client.get(reverse("cooperation:home")).content.decode())
+    assert "225人次" not in html
+    assert "225人" in html
+    assert "单位不同：本年为人次，上一年为人" in html
+    assert "248.89%" in html
+
+
+def test_a_breakdown_page_costs_a_fixed_number_of_queries(db, client, world, project):
+    make_figure(world.source, 100, project=project)
+    url = reverse("cooperation:total-breakdown", kwargs={"key": "funds"})
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(30):
+        make_figure(world.source, 100, project=make_project(world.pairing, world.source))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few) <= 15
