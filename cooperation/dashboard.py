@@ -39,7 +39,7 @@ from cooperation.models import (
     combine_qualifiers,
     year_over_year,
 )
-from cooperation.totals import headline_totals
+from cooperation.totals import headline_totals, in_decimal
 
 Measure = Figure.Measure
 Unit = Figure.Unit
@@ -366,7 +366,7 @@ def town_bars():
             Bar(
                 label=short_name or name,
                 url=reverse("cooperation:region-detail", kwargs={"pk": pk}),
-                value=in_yuan(value),
+                value=in_decimal(value),
                 qualifier=combine_qualifiers(
                     qualifier
                     for qualifier, found in zip(Qualifier.values, has, strict=True)
@@ -377,11 +377,6 @@ def town_bars():
             )
         )
     return scaled(bars)
-
-
-def in_yuan(value):
-    """A sum in 元 to the fen: PostgreSQL gives a Decimal, SQLite a float or an int."""
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def scaled(bars):

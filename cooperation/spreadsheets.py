@@ -130,7 +130,7 @@ class XLSX(base_formats.XLSX):
         if sheet.max_row is not None:
             check_row_count(sheet.max_row - 1)
         lines = [
-            [formula_mark(cell) if cell.data_type == "f" else cell.value for cell in row]
+            [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in row]
             for row in sheet.iter_rows()
         ]
         book.close()
@@ -139,10 +139,6 @@ class XLSX(base_formats.XLSX):
 
 class Formula(str):
     """A formula cell of an imported workbook, kept only to be refused."""
-
-
-def formula_mark(cell):
-    return Formula(cell.value)
 
 
 def csv_formula(value):

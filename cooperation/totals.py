@@ -285,8 +285,8 @@ def add_groups(totals, figures, year, headlines):
 
 
 def in_decimal(value):
-    """A sum as a Decimal: PostgreSQL gives one, SQLite a float or an int."""
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    """A sum to the fen: PostgreSQL gives a Decimal, SQLite a float or an int."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def breakdown(headline, figures, year=None):

@@ -21,7 +21,7 @@ from cooperation.models import (
     Side,
     Source,
 )
-from cooperation.models.periods import Period
+from cooperation.models.periods import Period, year_flow
 
 _sequence = itertools.count(1)
 
@@ -106,11 +106,8 @@ def make_figure(source, value, **fields):
     fields.setdefault("unit", Figure.Unit.YUAN)
     year = fields.pop("year", 2023)
     if year is not None and "period_kind" not in fields:
-        fields |= {
-            "period_kind": Period.FLOW,
-            "period_start": datetime.date(year, 1, 1),
-            "period_end": datetime.date(year, 12, 31),
-        }
+        start, end = year_flow(year)
+        fields |= {"period_kind": Period.FLOW, "period_start": start, "period_end": end}
     places = fields.pop("places", ())
     figure = Figure.objects.create(source=source, value=Decimal(value), **fields)
     figure.places.set(places)

@@ -29,27 +29,23 @@ ROW_FAILED = _("这一行无法导入，请检查各单元格的内容。")
 def import_problems(result):
     """Each problem of an import as a sentence, naming the row (header not counted) and
     the column. An unexpected error is logged and named only as such."""
-    problems = []
-    for error in result.base_errors:
-        problems.append(str(error.error) if said_to_staff(error.error) else str(ROW_FAILED))
-        if not said_to_staff(error.error):
-            log.error("import failed", exc_info=error.error)
+    problems = [staff_text(error.error) for error in result.base_errors]
     for row in result.invalid_rows:
         for field, errors in row.error_dict.items():
             where = "" if field == NON_FIELD_ERRORS else f" {field}"
             problems += [row_problem(row.number, f"{where}：{error}") for error in errors]
     for number, errors in result.row_errors():
-        for error in errors:
-            if not said_to_staff(error.error):
-                log.error("import of row %d failed", number, exc_info=error.error)
-            text = str(error.error) if said_to_staff(error.error) else str(ROW_FAILED)
-            problems.append(row_problem(number, f"：{text}"))
+        problems += [row_problem(number, f"：{staff_text(error.error)}") for error in errors]
     return problems
 
 
-def said_to_staff(error):
-    """Our own refusals and the widgets' ValueErrors are written for staff; others are not."""
-    return type(error) in (ValueError, spreadsheets.FileRefused)
+def staff_text(error):
+    """Our own refusals and the widgets' ValueErrors are written for staff; any other
+    error is logged, and staff are told only that the row failed."""
+    if type(error) in (ValueError, spreadsheets.FileRefused):
+        return str(error)
+    log.error("import failed", exc_info=error)
+    return str(ROW_FAILED)
 
 
 def row_problem(number, text):

@@ -75,12 +75,3 @@ def calendar_year(kind, start, end):
 
 def year_flow(year):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def year_before(day):
-    """一年来 in a source of `day`: the year up to and including that day."""
-    try:
-        first = day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        first = day.replace(year=day.year - 1, day=28)
-    return first + datetime.timedelta(days=1), day
