@@ -8,22 +8,22 @@ drop the cache whenever a status or a figure changes.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    DecimalField,
     F,
-    IntegerField,
     Q,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from cooperation.attribution import (
+    category_figures,
+    programme_figures,
+    region_figures,
+    shared_places,
+    town_totals,
+)
 from cooperation.formatting import quantity_text
 from cooperation.models import (
     Beneficiary,
@@ -32,14 +32,11 @@ from cooperation.models import (
     Pairing,
     Project,
     ProjectLocation,
-    Publication,
-    Qualifier,
     Region,
-    Side,
     combine_qualifiers,
     year_over_year,
 )
-from cooperation.totals import headline_totals, in_decimal
+from cooperation.totals import HEADLINE_BY_KEY, Total, headline_totals, totals_by
 
 Measure = Figure.Measure
 Unit = Figure.Unit
@@ -103,6 +100,8 @@ class Bar:
     project_count: int
     context: str = ""
     share: str = "0"
+    breakdown_url: str = ""
+    shared_text: str = ""
 
     @property
     def text(self):
@@ -130,13 +129,13 @@ def compute_dashboard(year=None):
         Project.objects.published().order_by().values_list("category").annotate(Count("pk"))
     )
     return Dashboard(
-        totals=headline_totals(figures, year=year),
+        totals=headline_totals(programme_figures(), year=year),
         year=year,
         years=flow_years(figures),
         comparison_year=comparison_year,
         comparisons=comparisons,
-        categories=category_bars(projects_by_category),
-        towns=town_bars(),
+        categories=category_bars(projects_by_category, year),
+        towns=town_bars(year),
         events=latest_events(),
         counts={
             "projects": sum(projects_by_category.values()),
@@ -151,6 +150,8 @@ class RegionSummary:
     """What a region page shows of the published records in the region or below it: how
     many, their totals, and the first REGION_ROWS of each."""
 
+    year: int | None
+    years: list
     project_count: int
     pairing_count: int
     beneficiary_count: int
@@ -160,7 +161,7 @@ class RegionSummary:
     beneficiaries: list
 
 
-def region_summary(region):
+def region_summary(region, year=None):
     """Counted in the database, each part through the indexes of the region's places, with
     no OR across tables (which makes SQLite and PostgreSQL read every figure)."""
     within = Region.objects.within(region).values("pk")
@@ -174,15 +175,14 @@ def region_summary(region):
         | Q(west_organization__region__in=within)
     )
     beneficiaries = Beneficiary.objects.published().filter(region__in=within)
-    totals = headline_totals(
-        Figure.objects.filter(project__in=located, project__status=Publication.PUBLISHED),
-        Figure.objects.filter(
-            benefit__project__in=located,
-            benefit__project__status=Publication.PUBLISHED,
-            benefit__beneficiary__status=Publication.PUBLISHED,
-        ),
-    )
+    figures = region_figures(region)
+    totals = headline_totals(figures, year=year, where={"region": region.pk})
+    partners = shared_places(region, figures, [t.headline.measure for t in totals if t.shared])
+    for total in totals:
+        total.partners = partners.get(total.headline.measure, [])
     return RegionSummary(
+        year=year,
+        years=flow_years(Figure.objects.published()),
         project_count=projects.count(),
         pairing_count=pairings.count(),
         beneficiary_count=beneficiaries.count(),
@@ -244,136 +244,61 @@ def year_over_year_comparisons(figures):
     return latest, comparisons
 
 
-def project_funds():
-    """Published actual assistance funds of a project or of one of its benefits."""
-    return (
-        Figure.objects.published()
-        .counted_in_totals()
-        .filter(measure=Measure.ASSISTANCE_FUNDS, unit=Unit.YUAN)
-        .filter(Q(project__isnull=False) | Q(benefit__isnull=False))
-        .annotate(about_project=Coalesce("project", "benefit__project"))
+def category_bars(count_by_category, year=None):
+    """Assistance funds by project category, added by the rules; `count_by_category` gives
+    the projects."""
+    funds = HEADLINE_BY_KEY["funds"]
+    by_category = totals_by(
+        Coalesce("project__category", "benefit__project__category"),
+        category_figures(),
+        year,
+        [funds],
     )
-
-
-def category_bars(count_by_category):
-    """Assistance funds by project category; `count_by_category` gives the projects."""
-    funds = (
-        project_funds()
-        .order_by()
-        .values("qualifier", category=Coalesce("project__category", "benefit__project__category"))
-        .annotate(total=Sum("value"))
-    )
-    funds_by_category = {}
-    for row in funds:
-        value, qualifiers = funds_by_category.get(row["category"], (Decimal(0), []))
-        funds_by_category[row["category"]] = (value + row["total"], [*qualifiers, row["qualifier"]])
     project_list = reverse("cooperation:project-list")
     bars = []
     for category in Project.Category:
-        if category not in count_by_category and category not in funds_by_category:
+        if category not in count_by_category and category not in by_category:
             continue
-        value, qualifiers = funds_by_category.get(category, (None, []))
+        total = by_category.get(category, [Total(funds, year)])[0]
+        total.where = {"category": category.value}
         bars.append(
             Bar(
                 label=category.label,
                 url=f"{project_list}?category={category.value}",
-                value=value,
-                qualifier=combine_qualifiers(qualifiers),
+                value=total.value,
+                qualifier=total.qualifier,
                 project_count=count_by_category.get(category, 0),
+                breakdown_url=total.breakdown_url,
             )
         )
     bars.sort(key=lambda bar: (-(bar.value or 0), -bar.project_count))
     return scaled(bars)
 
 
-def town_of_location():
-    """The western town of a project location: the town itself, or a village's town."""
-    return Case(
-        When(region__level=Region.Level.TOWN, then=F("region_id")),
-        When(
-            region__level=Region.Level.VILLAGE,
-            region__parent__level=Region.Level.TOWN,
-            then=F("region__parent_id"),
-        ),
-        output_field=IntegerField(),
-    )
-
-
-def town_bars():
-    """Western towns by the assistance funds of the projects located in them or their villages.
-
-    A project located in several towns counts in each of them, and once in each. One
-    query: the ORM writes its two parts (each project's towns; each project's funds by
-    qualifier, and each project once more with no funds, so that a plain join keeps the
-    towns whose projects have none), which the database joins and adds up per town.
-    SQLite indexes a plain join of two subqueries, but not an outer join.
-    """
-    placements = (
-        ProjectLocation.objects.filter(
-            project__status=Publication.PUBLISHED, region__side=Side.WEST
-        )
-        .annotate(project_ref=F("project_id"), town=town_of_location())
-        .filter(town__isnull=False)
-        .order_by()
-        .values("project_ref", "town")
-        .distinct()
-    )
-    funds = (
-        project_funds()
-        .order_by()
-        .values(project_ref=F("about_project"), qualifier_ref=F("qualifier"))
-        .annotate(total=Sum("value"))
-    ).union(
-        Project.objects.published()
-        .order_by()
-        .values(
-            project_ref=F("pk"),
-            qualifier_ref=Value(None, output_field=CharField()),
-            total=Value(None, output_field=DecimalField()),
-        ),
-        all=True,
-    )
-    placements_sql, placements_params = placements.query.sql_with_params()
-    funds_sql, funds_params = funds.query.sql_with_params()
-    flags = [f"has_{number}" for number in range(len(Qualifier.values))]
-    has_qualifier = [
-        f"MAX(CASE WHEN funds.qualifier_ref = %s THEN 1 ELSE 0 END) AS {flag}" for flag in flags
-    ]
-    region = Region._meta.db_table
-    sql = f"""
-        SELECT town.id, town.name, town.short_name, county.name, county.short_name,
-               totals.project_count, totals.funds, {", ".join(flags)}
-        FROM (
-            SELECT place.town, COUNT(DISTINCT place.project_ref) AS project_count,
-                   SUM(funds.total) AS funds,
-                   {", ".join(has_qualifier)}
-            FROM ({placements_sql}) place
-            JOIN ({funds_sql}) funds ON funds.project_ref = place.project_ref
-            GROUP BY place.town
-        ) totals
-        JOIN {region} town ON town.id = totals.town
-        JOIN {region} county ON county.id = town.parent_id
-        ORDER BY totals.funds DESC NULLS LAST, totals.project_count DESC, town.name, town.id
-        LIMIT %s
-    """
-    params = [*Qualifier.values, *placements_params, *funds_params, TOWN_BARS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+def town_bars(year=None):
+    """Western towns by the assistance funds about them alone, and the amounts they share
+    with other towns beside (counted once, in the county's total)."""
+    funds = HEADLINE_BY_KEY["funds"]
+    towns = town_totals(funds, year, TOWN_BARS)
+    regions = Region.objects.select_related("parent").in_bulk([town.town for town in towns])
     bars = []
-    for pk, name, short_name, county, county_short, count, value, *has in rows:
+    for town in towns:
+        region = regions[town.town]
+        total = Total(funds, year, {"region": region.pk})
         bars.append(
             Bar(
-                label=short_name or name,
-                url=reverse("cooperation:region-detail", kwargs={"pk": pk}),
-                value=in_decimal(value),
-                qualifier=combine_qualifiers(
-                    qualifier
-                    for qualifier, found in zip(Qualifier.values, has, strict=True)
-                    if found
-                ),
-                project_count=count,
-                context=county_short or county,
+                label=region.display_name,
+                url=region.get_absolute_url(),
+                value=town.own or None,
+                qualifier=combine_qualifiers(town.own_qualifiers),
+                project_count=town.projects,
+                context=region.parent.display_name,
+                breakdown_url=total.breakdown_url,
+                shared_text=quantity_text(
+                    town.shared, Unit.YUAN, combine_qualifiers(town.shared_qualifiers)
+                )
+                if town.shared
+                else "",
             )
         )
     return scaled(bars)

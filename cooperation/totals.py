@@ -23,11 +23,19 @@ Two figures are added only when
    shown beside it, since it is probably contained in it.
 A qualifier of any added figure carries into the total (至少, 约). The total's period label
 is derived from the periods of what it added, never written by hand.
+
+A place's total (a town, a county, a province) adds, by the same rules, the figures about
+that place or about places below it (cooperation/attribution.py says which those are). A
+figure about several places (a joint amount, a project in two towns) is added only where
+all of them lie, and is shown on each of its places as shared: it is counted once, in
+the totals above them. The rules above do not depend on the place, so a figure added to a
+town's total is added to its county's, and the towns of a county never add up to more.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
@@ -54,6 +62,7 @@ class Reason(models.TextChoices):
     OTHER_YEAR = "other_year", _("不在所选年份内")
     UNKNOWN_PERIOD = "unknown_period", _("期间不详，不计入某一年")
     IN_PAIRING_FIGURE = "in_pairing_figure", _("整个结对关系已有同类数据，期间可能重叠，不重复相加")
+    SHARED = "shared", _("与其他地点共同的数额，计入共同的上级区域合计")
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,8 @@ def with_dates(figures):
 
 def classified(figures, year=None, units=None):
     """The figures, each with its `reason` (Reason.ADDED when a total adds it); `units`
-    maps each measure to the one unit its total is in."""
+    maps each measure to the one unit its total is in. Figures annotated `shared` (about
+    places beyond the region a total is for) are listed as shared, not added."""
     pairing_figures = with_dates(
         Figure.objects.published().filter(
             whole_pairing(),
@@ -145,11 +155,18 @@ def classified(figures, year=None, units=None):
                     ~whole_pairing() & Exists(overlapping),
                     then=Value(Reason.IN_PAIRING_FIGURE),
                 ),
+                *shared_rule(figures),
                 default=Value(Reason.ADDED),
                 output_field=models.CharField(),
             )
         )
     )
+
+
+def shared_rule(figures):
+    if "shared" not in figures.query.annotations:
+        return []
+    return [When(shared=True, then=Value(Reason.SHARED))]
 
 
 @dataclass
@@ -165,16 +182,35 @@ class Group:
     last: datetime.date | None
     words: str
 
+    def merged(self, other):
+        """Two groups of the same reason and qualifier from sets that share no figure."""
+        firsts = [d for d in (self.first, other.first) if d]
+        lasts = [d for d in (self.last, other.last) if d]
+        return Group(
+            reason=self.reason,
+            qualifier=self.qualifier,
+            value=self.value + other.value,
+            count=self.count + other.count,
+            unknown=self.unknown + other.unknown,
+            first=min(firsts, default=None),
+            last=max(lasts, default=None),
+            words="",
+        )
+
 
 @dataclass
 class Total:
     """A computed number, and what it is made of: `added` groups are in it, `beside` are
-    not. `period_label` is read from what was added."""
+    not. `period_label` is read from what was added; `where` names the figures it is of
+    (a region, a project category) as the query of its breakdown page."""
 
     headline: Headline
     year: int | None = None
+    where: dict = field(default_factory=dict)
     added: list = field(default_factory=list)
     beside: list = field(default_factory=list)
+    # The places a shared amount is shared with, by name (set by the region pages).
+    partners: list = field(default_factory=list)
 
     @property
     def value(self):
@@ -219,6 +255,20 @@ class Total:
         return period_label(group.words, kind, None, group.last)
 
     @property
+    def shared(self):
+        """Amounts about this place and others together: listed, counted in a total above."""
+        return [group for group in self.beside if group.reason == Reason.SHARED]
+
+    @property
+    def shared_text(self):
+        shared = self.shared
+        if not shared:
+            return ""
+        value = sum((group.value for group in shared), Decimal(0))
+        qualifier = combine_qualifiers(group.qualifier for group in shared)
+        return quantity_text(value, self.headline.unit, qualifier)
+
+    @property
     def beside_count(self):
         return sum(group.count for group in self.beside)
 
@@ -241,36 +291,27 @@ class Total:
     @property
     def breakdown_url(self):
         url = reverse("cooperation:total-breakdown", kwargs={"key": self.headline.key})
-        return f"{url}?year={self.year}" if self.year else url
+        query = {**self.where, **({"year": self.year} if self.year else {})}
+        return f"{url}?{urlencode(query)}" if query else url
 
 
-def headline_totals(*figure_sets, year=None, headlines=HEADLINES):
+def headline_totals(figure_sets, year=None, headlines=HEADLINES, where=None):
     """The headline totals of the given sets of published figures (sets that share no
-    figure), in one query a set."""
-    totals = {headline.key: Total(headline, year) for headline in headlines}
-    for figures in figure_sets:
-        add_groups(totals, figures, year, headlines)
-    return list(totals.values())
+    figure), in one query."""
+    by_key = totals_by(Value(None, output_field=models.CharField()), figure_sets, year, headlines)
+    totals = by_key.get(None) or [Total(headline, year) for headline in headlines]
+    for total in totals:
+        total.where = dict(where or {})
+    return totals
 
 
-def add_groups(totals, figures, year, headlines):
+def totals_by(by, figure_sets, year=None, headlines=HEADLINES):
+    """The headline totals of each value of the expression `by` (a category, a pairing),
+    as {value: [Total, ...]} in the order of `headlines`, in one query."""
     units = {headline.measure: headline.unit for headline in headlines}
-    rows = (
-        classified(figures.filter(measure__in=units), year, units)
-        .order_by()
-        .values("measure", "reason", "qualifier")
-        .annotate(
-            total=Sum("value"),
-            count=Count("pk"),
-            unknown=Count("pk", filter=Q(period_kind=Period.UNKNOWN)),
-            first=Min("period_start"),
-            last=Max("period_end"),
-            words=Max("period"),
-        )
-    )
-    keys = {headline.measure: headline.key for headline in headlines}
-    for row in rows:
-        total = totals[keys[row["measure"]]]
+    groups = {}
+    parts = (grouped(figures.annotate(group_key=by), year, units) for figures in figure_sets)
+    for row in union(parts):
         group = Group(
             reason=row["reason"],
             qualifier=row["qualifier"],
@@ -281,7 +322,38 @@ def add_groups(totals, figures, year, headlines):
             last=row["last"],
             words=row["words"] if row["count"] == 1 else "",
         )
-        (total.added if group.reason == Reason.ADDED else total.beside).append(group)
+        key = (row["group_key"], row["measure"], group.reason, group.qualifier)
+        groups[key] = groups[key].merged(group) if key in groups else group
+    totals = {}
+    in_order = sorted(groups.items(), key=lambda item: [str(part) for part in item[0]])
+    for (group_key, measure, reason, _qualifier), group in in_order:
+        if group_key not in totals:
+            totals[group_key] = {headline.measure: Total(headline, year) for headline in headlines}
+        total = totals[group_key][measure]
+        (total.added if reason == Reason.ADDED else total.beside).append(group)
+    return {key: list(by_measure.values()) for key, by_measure in totals.items()}
+
+
+def grouped(figures, year, units):
+    return (
+        classified(figures.filter(measure__in=units), year, units)
+        .order_by()
+        .values("group_key", "measure", "reason", "qualifier")
+        .annotate(
+            total=Sum("value"),
+            count=Count("pk"),
+            unknown=Count("pk", filter=Q(period_kind=Period.UNKNOWN)),
+            first=Min("period_start"),
+            last=Max("period_end"),
+            words=Max("period"),
+        )
+    )
+
+
+def union(querysets):
+    """One query of several (UNION ALL); the parts must select the same columns."""
+    first, *others = querysets
+    return first.union(*others, all=True) if others else first
 
 
 def in_decimal(value):
@@ -289,12 +361,27 @@ def in_decimal(value):
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def breakdown(headline, figures, year=None):
-    """The figures of one headline with their reasons, added ones first."""
-    return (
-        classified(
-            figures.filter(measure=headline.measure), year, {headline.measure: headline.unit}
-        )
-        .annotate(added=Case(When(reason=Reason.ADDED, then=0), default=1))
-        .order_by("added", "reason", F("period_end").desc(nulls_last=True), "pk")
-    )
+def breakdown(headline, figure_sets, year=None, reason=None):
+    """The figures of one headline, each as its id, value and reason, in the order of their
+    ids; only those of one `reason` when given. One query, however many sets."""
+    units = {headline.measure: headline.unit}
+    rows = []
+    for figures in figure_sets:
+        listed = classified(figures.filter(measure=headline.measure), year, units)
+        if reason is not None:
+            listed = listed.filter(reason=reason)
+        rows.append(listed.order_by().values("value", "reason", ref=F("pk")))
+    return union(rows).order_by("ref")
+
+
+def combined(headline, totals, year=None):
+    """One total of totals over sets that share no figure (the pairings of a province)."""
+    groups = {}
+    for total in totals:
+        for group in [*total.added, *total.beside]:
+            key = (group.reason, group.qualifier)
+            groups[key] = groups[key].merged(group) if key in groups else group
+    result = Total(headline, year)
+    for (reason, _qualifier), group in sorted(groups.items()):
+        (result.added if reason == Reason.ADDED else result.beside).append(group)
+    return result

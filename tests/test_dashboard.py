@@ -238,7 +238,9 @@ def test_category_chart_gives_numbers_as_text_and_bar_lengths_as_svg_attributes(
     assert 'href="/projects/?category=workshop"' in html
 
 
-def test_town_chart_rolls_villages_up_to_their_town(world, client):
+def test_town_chart_rolls_villages_up_and_keeps_amounts_shared_with_other_towns_apart(
+    world, client
+):
     village = make_region("黄鹤营二村", world.huanghe.Level.VILLAGE, world.maoying)
     make_project(world.pairing, world.source, locations=[world.huanghe, village], funds=400_000)
     make_project(world.pairing, world.source, locations=[world.maoying], funds=100_000)
@@ -246,9 +248,9 @@ def test_town_chart_rolls_villages_up_to_their_town(world, client):
 
     towns = get_dashboard(client).context["dashboard"].towns
 
-    assert [(bar.label, bar.value, bar.project_count) for bar in towns] == [
-        ("猫营镇", Decimal("500010"), 3),
-        ("坝羊镇", Decimal("10"), 1),
+    assert [(bar.label, bar.value, bar.shared_text, bar.project_count) for bar in towns] == [
+        ("猫营镇", Decimal("500000"), "10元", 3),
+        ("坝羊镇", None, "10元", 1),
     ]
     assert towns[0].context == "紫云县"
     assert towns[0].url == world.maoying.get_absolute_url()
@@ -349,14 +351,15 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     world, client, django_assert_max_num_queries
 ):
     add_activity(world, 1)
-    # One query a part of the page, one of them for the years a visitor may choose.
-    with django_assert_max_num_queries(10):
+    # One query a part of the page (two for the town chart: its totals, then the towns'
+    # names), one of them for the years a visitor may choose.
+    with django_assert_max_num_queries(11):
         get_dashboard(client)
 
     add_activity(world, 15)
     for year in (2022, 2023):
         make_indicator(world.pairing, Measure.JOBS, year, 10)
         make_indicator(world.pairing, Measure.CADRE_TRAINING, year, 10)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = get_dashboard(client)
     assert len(response.context["dashboard"].events) == 8

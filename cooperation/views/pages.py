@@ -101,7 +101,8 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
-        summary = cached(f"region:{region.pk}", lambda: region_summary(region))
+        year = chosen_year(self.request)
+        summary = cached(f"region:{region.pk}:{year}", lambda: region_summary(region, year))
         breadcrumbs = [crumb(pgettext_lazy("复数", "区域"), "region-list")]
         breadcrumbs += [(a.name, a.get_absolute_url()) for a in region.ancestors()]
         breadcrumbs.append((region.name, None))

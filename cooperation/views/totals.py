@@ -1,14 +1,44 @@
-"""A computed number's breakdown: every figure of its measure, those it added first, each
-with its period, qualifier and source sentence, and why the others were left out."""
+"""A computed number's breakdown: the figures it added and those it left out, each with its
+period, qualifier and source sentence, and why; grouped by year, by the provinces that
+gave and received, and by pairing, so that a national total can be read too."""
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from cooperation.counting import cached, cached_count
-from cooperation.models import Figure
-from cooperation.totals import HEADLINE_BY_KEY, Reason, breakdown, headline_totals
+from cooperation.attribution import (
+    category_figures,
+    programme_figures,
+    region_figures,
+    shared_places,
+)
+from cooperation.counting import cached
+from cooperation.models import Figure, Pairing, Project, Region
+from cooperation.totals import (
+    HEADLINE_BY_KEY,
+    Reason,
+    breakdown,
+    combined,
+    headline_totals,
+    pairing_of,
+    totals_by,
+)
 from cooperation.views.pages import LenientPaginationMixin, chosen_year, crumb
+
+# How many pairings the breakdown lists by name before it sums up the rest.
+PAIRING_ROWS = 10
+
+
+@dataclass
+class Row:
+    label: str
+    url: str
+    total: object
 
 
 class TotalBreakdownView(LenientPaginationMixin, ListView):
@@ -20,11 +50,67 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         super().setup(request, *args, **kwargs)
         self.headline = HEADLINE_BY_KEY.get(kwargs["key"])
         self.year = chosen_year(request)
+        self.region = self.chosen_region()
+        category = request.GET.get("category", "")
+        self.category = category if category in Project.Category.values else None
 
-    def get_queryset(self):
+    def chosen_region(self):
+        value = self.request.GET.get("region", "")
+        if not (value.isdigit() and len(value) < 10):
+            return None
+        return Region.objects.filter(pk=int(value)).first()
+
+    @property
+    def where(self):
+        if self.region is not None:
+            return {"region": self.region.pk}
+        return {"category": self.category} if self.category else {}
+
+    def figure_sets(self):
+        if self.region is not None:
+            return region_figures(self.region)
+        if self.category:
+            return category_figures(self.category)
+        return programme_figures()
+
+    def cache_key(self, part):
+        where = "&".join(f"{key}={value}" for key, value in self.where.items())
+        return f"breakdown:{part}:{self.headline.key}:{self.year}:{where}"
+
+    def get(self, request, *args, **kwargs):
         if self.headline is None:
             raise Http404
-        return breakdown(self.headline, Figure.objects.published(), self.year).select_related(
+        self.total = cached(self.cache_key("total"), self.compute_total)
+        reasons = [group.reason for group in [*self.total.added, *self.total.beside]]
+        chosen = request.GET.get("reason")
+        if chosen in Reason.values:
+            self.reason = chosen
+        else:
+            self.reason = reasons[0] if reasons else Reason.ADDED
+        return super().get(request, *args, **kwargs)
+
+    def compute_total(self):
+        sets = self.figure_sets()
+        total = headline_totals(sets, self.year, [self.headline], self.where)[0]
+        if self.region is not None:
+            total.partners = shared_places(self.region, sets, [self.headline.measure]).get(
+                self.headline.measure, []
+            )
+        return total
+
+    def get_queryset(self):
+        return breakdown(self.headline, self.figure_sets(), self.year, self.reason)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = Paginator(queryset, per_page, **kwargs)
+        groups = [*self.total.added, *self.total.beside]
+        paginator.count = sum(group.count for group in groups if group.reason == self.reason)
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["object_list"])
+        figures = Figure.objects.filter(pk__in=[row["ref"] for row in rows]).select_related(
             "source",
             "project",
             "indicator__pairing",
@@ -32,25 +118,96 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
             "benefit__project",
             "benefit__beneficiary",
         )
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = cached_count(queryset)
-        return paginator
-
-    def get_context_data(self, **kwargs):
-        total = cached(
-            f"total:{self.headline.key}:{self.year}",
-            lambda: headline_totals(
-                Figure.objects.published(), year=self.year, headlines=[self.headline]
-            )[0],
-        )
-        return super().get_context_data(
+        context["figures"] = sorted(figures, key=lambda figure: figure.pk)
+        where = {**self.where, **({"year": self.year} if self.year else {})}
+        groups = cached(self.cache_key("groups"), self.groups)
+        context.update(
             headline=self.headline,
-            total=total,
+            total=self.total,
             year=self.year,
-            reasons=dict(Reason.choices),
-            query=f"year={self.year}" if self.year else "",
-            breadcrumbs=[crumb(_("主要数据"), "home"), crumb(self.headline.label)],
-            **kwargs,
+            region=self.region,
+            category=self.category and Project.Category(self.category).label,
+            reason=self.reason,
+            reason_label=Reason(self.reason).label,
+            tabs=self.tabs(),
+            groups=groups,
+            group_tables=[
+                (_("按年份"), groups["years"]),
+                (_("按省份（东部 → 西部）"), groups["provinces"]),
+                (_("按结对关系"), groups["pairings"]),
+            ],
+            all_years_query=urlencode(self.where),
+            query="&".join(
+                f"{key}={value}" for key, value in {**where, "reason": self.reason}.items()
+            ),
+            where_query="&".join(f"{key}={value}" for key, value in where.items()),
+            breadcrumbs=self.breadcrumbs(),
         )
+        return context
+
+    def tabs(self):
+        """The reasons the figures were added or left out for, with their counts."""
+        counts = {}
+        for group in [*self.total.added, *self.total.beside]:
+            counts[group.reason] = counts.get(group.reason, 0) + group.count
+        return [(reason, Reason(reason).label, count) for reason, count in counts.items()]
+
+    def breadcrumbs(self):
+        if self.region is not None:
+            return [(self.region.name, self.region.get_absolute_url()), crumb(self.headline.label)]
+        return [crumb(_("主要数据"), "home"), crumb(self.headline.label)]
+
+    def groups(self):
+        """What was added, by year and by the pairings (and their provinces) it is of."""
+        sets, headlines = self.figure_sets(), [self.headline]
+        years = totals_by(F("year"), sets, self.year, headlines)
+        by_pairing = totals_by(pairing_of(), sets, self.year, headlines)
+        pairings = Pairing.objects.select_related(
+            "east_region", "west_region", "east_organization__region", "west_organization__region"
+        ).in_bulk([pk for pk in by_pairing if pk is not None])
+        by_year = [
+            Row(
+                _("%(year)d年") % {"year": year} if year else _("跨年、累计或期间不详"),
+                "",
+                totals[0],
+            )
+            for year, totals in sorted(years.items(), key=lambda item: -(item[0] or 0))
+            if totals[0].value is not None
+        ]
+        pairing_rows = sorted(
+            (
+                Row(str(pairings[pk]), pairings[pk].get_absolute_url(), totals[0])
+                for pk, totals in by_pairing.items()
+                if pk in pairings and totals[0].value is not None
+            ),
+            key=lambda row: -row.total.value,
+        )
+        return {
+            "years": by_year if len(by_year) > 1 else [],
+            "provinces": self.by_provinces(pairings, by_pairing),
+            "pairings": pairing_rows[:PAIRING_ROWS] if len(pairing_rows) > 1 else [],
+            "more_pairings": max(len(pairing_rows) - PAIRING_ROWS, 0),
+        }
+
+    def by_provinces(self, pairings, by_pairing):
+        """The added figures of pairings summed by (eastern province, western province)."""
+        per_pair = {}
+        for pk, pairing in pairings.items():
+            key = (province_of(pairing, "east"), province_of(pairing, "west"))
+            per_pair.setdefault(key, []).append(by_pairing[pk][0])
+        names = Region.objects.in_bulk({pk for pair in per_pair for pk in pair if pk})
+        rows = []
+        for (east, west), totals in per_pair.items():
+            total = combined(self.headline, totals, self.year)
+            if total.value is not None and east in names and west in names:
+                rows.append(Row(f"{names[east].name} → {names[west].name}", "", total))
+        rows.sort(key=lambda row: -row.total.value)
+        return rows if len(rows) > 1 else []
+
+
+def province_of(pairing, side):
+    """The province of a pairing's party on one side."""
+    region = getattr(pairing, f"{side}_region") or getattr(pairing, f"{side}_organization").region
+    if region is None:
+        return None
+    return region.ancestor_ids[0] if region.ancestor_ids else region.pk
