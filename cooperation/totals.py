@@ -130,11 +130,13 @@ def classified(figures, year=None, units=None):
     ]
     if year is not None:
         first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        # Only reasons to leave a flow out: one inside the year goes on to the rules below.
+        overlaps = Q(period_start__lte=last, period_end__gte=first)
+        inside = Q(period_start__gte=first, period_end__lte=last)
         period_rules += [
             When(period_kind=Period.UNKNOWN, then=Value(Reason.UNKNOWN_PERIOD)),
-            When(period_start__gte=first, period_end__lte=last, then=Value(Reason.ADDED)),
-            When(period_start__lte=last, period_end__gte=first, then=Value(Reason.CROSSES_YEAR)),
-            When(period_kind=Period.FLOW, then=Value(Reason.OTHER_YEAR)),
+            When(overlaps & ~inside, then=Value(Reason.CROSSES_YEAR)),
+            When(~overlaps, then=Value(Reason.OTHER_YEAR)),
         ]
     return (
         with_dates(figures)

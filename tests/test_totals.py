@@ -16,7 +16,13 @@ from cooperation.attribution import programme_figures
 from cooperation.models import Figure, Qualifier
 from cooperation.models.periods import Period
 from cooperation.totals import HEADLINE_BY_KEY, Reason, breakdown, headline_totals
-from tests.factories import make_beneficiary, make_benefit, make_figure, make_project
+from tests.factories import (
+    make_beneficiary,
+    make_benefit,
+    make_figure,
+    make_indicator,
+    make_project,
+)
 
 Measure, Unit = Figure.Measure, Figure.Unit
 FUNDS, JOBS = HEADLINE_BY_KEY["funds"], HEADLINE_BY_KEY["jobs"]
@@ -129,6 +135,15 @@ def test_a_project_figure_is_not_added_to_an_overlapping_figure_of_the_whole_pai
         (258, Reason.IN_PAIRING_FIGURE),
         (5005, Reason.ADDED),
     ]
+
+
+def test_in_one_year_a_project_figure_is_still_not_added_to_the_pairings_figure(world, project):
+    indicator = make_indicator(world.pairing, Measure.JOBS, 2023, 5005)
+    make_figure(world.source, 258, project=project, measure=Measure.JOBS, unit=Unit.PERSON)
+
+    assert total(JOBS, 2023).value == Decimal(5005)
+    assert reasons(JOBS, 2023) == [(258, Reason.IN_PAIRING_FIGURE), (5005, Reason.ADDED)]
+    assert indicator.figures.count() == 1
 
 
 def test_a_qualifier_of_any_part_carries_into_the_total(world, project):
