@@ -61,6 +61,7 @@ DEEP_PAGE = "project list page 200"
 PAGES = [
     ("healthz", "/healthz", "page"),
     ("home", "/", "page"),
+    ("home, one year", "/?year={year}", "page"),
     ("project list", "/projects/", "page"),
     ("projects in a town", f"/projects/?{PROJECT_TOWN}", "page"),
     ("projects by amount", f"/projects/?{PROJECT_SORT}", "page"),
@@ -73,7 +74,11 @@ PAGES = [
     ("beneficiary detail", "/beneficiaries/{beneficiary}/", "page"),
     ("region list", "/regions/", "page"),
     ("province page", "/regions/{province}/", "page"),
+    ("county page", "/regions/{county}/", "page"),
     ("town page", "/regions/{town}/", "page"),
+    ("funds breakdown (the largest)", "/totals/funds/", "page"),
+    ("funds breakdown of a province", "/totals/funds/?region={province}", "page"),
+    ("jobs left out beside pairing totals", "/totals/jobs/?reason=in_pairing_figure", "page"),
     ("organization list", "/organizations/", "page"),
     ("organization detail", "/organizations/{organization}/", "page"),
     ("source list", "/sources/", "page"),
@@ -107,7 +112,7 @@ import json, sqlite3
 from django.db import connection
 from django.db.models import Count
 from cooperation.models import (
-    Beneficiary, Organization, Pairing, Project, ProjectLocation, Region, Source,
+    Beneficiary, Figure, Organization, Pairing, Project, ProjectLocation, Region, Source,
 )
 
 # The record with the most links: the heaviest page of its kind.
@@ -133,6 +138,8 @@ published = Project.objects.published().count()
 print(json.dumps({
     "project": first.slug,
     "town": town.pk,
+    "county": town.parent_id,
+    "year": Figure.objects.filter(year__isnull=False).order_by("-year")[0].year,
     "province": province.pk,
     "pairing": busiest(Pairing.objects.published(), "projects").pk,
     "beneficiary": busiest(Beneficiary.objects.published(), "benefits").pk,

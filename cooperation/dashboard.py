@@ -8,13 +8,8 @@ drop the cache whenever a status or a figure changes.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    F,
-    Q,
-    Sum,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
 from cooperation.attribution import (
@@ -23,6 +18,7 @@ from cooperation.attribution import (
     region_figures,
     shared_places,
     town_totals,
+    unshared,
 )
 from cooperation.formatting import quantity_text
 from cooperation.models import (
@@ -32,11 +28,12 @@ from cooperation.models import (
     Pairing,
     Project,
     ProjectLocation,
+    Publication,
     Region,
     combine_qualifiers,
     year_over_year,
 )
-from cooperation.totals import HEADLINE_BY_KEY, Total, headline_totals, totals_by
+from cooperation.totals import HEADLINE_BY_KEY, Headline, Total, headline_totals, totals_by
 
 Measure = Figure.Measure
 Unit = Figure.Unit
@@ -124,7 +121,7 @@ class Dashboard:
 def compute_dashboard(year=None):
     """The home page's numbers; `year` narrows the headline totals to one calendar year."""
     figures = Figure.objects.published()
-    comparison_year, comparisons = year_over_year_comparisons(figures)
+    comparison_year, comparisons = year_over_year_comparisons()
     projects_by_category = dict(
         Project.objects.published().order_by().values_list("category").annotate(Count("pk"))
     )
@@ -203,22 +200,27 @@ def flow_years(figures):
     return list(years.distinct())
 
 
-def year_over_year_comparisons(figures):
-    """The latest year of the annual indicators, and each measure against the year before."""
-    rows = (
-        figures.counted_in_totals()
-        .filter(indicator__isnull=False)
-        .exclude(unit=Unit.PERCENT)
-        .order_by()
-        .values("indicator__measure", "indicator__year", "unit", "qualifier")
-        .annotate(total=Sum("value"))
+def year_over_year_comparisons():
+    """The latest year of the annual indicators, and each measure against the year before,
+    each year's value added by the rules (a county's indicator under its city's is not
+    added to it). One query: the totals of each indicator year and unit."""
+    figures = Figure.objects.filter(indicator__pairing__status=Publication.PUBLISHED).exclude(
+        unit=Unit.PERCENT
+    )
+    in_any_unit = [Headline(m.value, m.label, m.value, None) for m in Measure]
+    by_year_and_unit = totals_by(
+        Concat(Cast("indicator__year", CharField()), Value(" "), "unit"),
+        [unshared(figures)],
+        None,
+        in_any_unit,
     )
     sums, units = {}, {}
-    for row in rows:
-        key = (row["indicator__measure"], row["indicator__year"])
-        value, qualifiers, unit = sums.get(key, (Decimal(0), [], row["unit"]))
-        sums[key] = (value + row["total"], [*qualifiers, row["qualifier"]], unit)
-        units.setdefault(key, set()).add(row["unit"])
+    for key, totals in by_year_and_unit.items():
+        year, unit = key.split(" ", 1)
+        for total in totals:
+            if total.value is not None:
+                sums[(total.headline.measure, int(year))] = (total.value, total.qualifier, unit)
+                units.setdefault((total.headline.measure, int(year)), set()).add(unit)
     # A year's values in two units cannot be added, so that measure is not compared.
     sums = {key: value for key, value in sums.items() if len(units[key]) == 1}
     if not sums:
@@ -228,16 +230,16 @@ def year_over_year_comparisons(figures):
     for measure in Measure.values:
         if (measure, latest) not in sums or (measure, latest - 1) not in sums:
             continue
-        current, current_qualifiers, unit = sums[(measure, latest)]
-        previous, previous_qualifiers, previous_unit = sums[(measure, latest - 1)]
+        current, current_qualifier, unit = sums[(measure, latest)]
+        previous, previous_qualifier, previous_unit = sums[(measure, latest - 1)]
         comparisons.append(
             Comparison(
                 measure=measure,
                 unit=unit,
                 current=current,
-                current_qualifier=combine_qualifiers(current_qualifiers),
+                current_qualifier=current_qualifier,
                 previous=previous,
-                previous_qualifier=combine_qualifiers(previous_qualifiers),
+                previous_qualifier=previous_qualifier,
                 previous_unit=previous_unit,
             )
         )

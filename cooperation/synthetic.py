@@ -3,12 +3,11 @@
 The content depends only on the seed (and, to keep names unique, on the names already in
 the database), never on primary keys or the clock. Rows are written with batched
 bulk_create, which skips save(), so the values save() would derive (Region.side and
-Region.path, Project.funds) are set here.
+Region.path, Project.funds) are set here. A project's figures, with the cases the adding
+rules tell apart, are planned in cooperation/synthetic_cases.py.
 """
 
 import datetime
-import functools
-import itertools
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,14 +31,22 @@ from cooperation.models import (
     Region,
     Side,
     Source,
-    combine_qualifiers,
 )
-from cooperation.models.periods import Period, year_flow
+from cooperation.models.periods import Period
+from cooperation.synthetic_cases import (
+    YEARS,
+    Report,
+    amount,
+    flow,
+    log_uniform,
+    pick,
+    project_figures,
+    report_case,
+)
 
 BATCH_SIZE = 5000
 PROJECTS_PER_COUNTY_PAIRING = 600
 UNITS_PER_GROUP = 40
-YEARS = range(2021, 2026)
 DRAFT_SHARE = 0.02
 
 # Eastern province → western province, with how often the pair is drawn.
@@ -206,50 +213,6 @@ INDICATORS = [
     (M.ASSISTANCE_FUNDS, "财政援助资金", U.YUAN, 30_000_000, 150_000_000),
 ]
 
-# Figures of a project by category: share of projects, measure, label, unit, kind, range.
-ACTUAL, EXPECTED = Figure.Kind.ACTUAL, Figure.Kind.EXPECTED
-PROJECT_FIGURES = {
-    Project.Category.INDUSTRY: [
-        (0.4, M.INVESTMENT, "实际到位投资", U.YUAN, ACTUAL, 5e6, 3e8),
-        (0.5, M.OUTPUT_VALUE, "预计年产值", U.YUAN, EXPECTED, 1e6, 1e8),
-        (0.2, M.OUTPUT, "预计年产量", U.JIN, EXPECTED, 1e5, 5e6),
-        (0.7, M.JOBS, "吸纳农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
-    ],
-    Project.Category.WORKSHOP: [
-        (1.0, M.WORKSHOPS, "援建帮扶车间", U.ITEM, ACTUAL, 1, 10),
-        (0.9, M.JOBS, "帮助农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
-    ],
-    Project.Category.LABOUR: [
-        (1.0, M.LABOUR_TRAINING, "培训农村劳动力", U.PERSON_TIME, ACTUAL, 50, 1500),
-        (0.7, M.LABOUR_TRAINING_SESSIONS, "举办劳务协作培训班", U.SESSION, ACTUAL, 1, 20),
-        (0.5, M.JOBS, "帮助农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
-    ],
-    Project.Category.CONSUMPTION: [
-        (1.0, M.SALES, "消费帮扶销售额", U.YUAN, ACTUAL, 1e5, 5e7),
-    ],
-    Project.Category.TALENT: [
-        (1.0, M.TECHNICAL_STAFF, "选派专业技术人才", U.PERSON, ACTUAL, 1, 50),
-        (0.5, M.TECHNICAL_TRAINING, "专业技术人才培训", U.PERSON_TIME, ACTUAL, 50, 2000),
-    ],
-    Project.Category.EDUCATION: [
-        (0.8, M.PEOPLE, "受益学生", U.PERSON, ACTUAL, 100, 5000),
-    ],
-    Project.Category.HEALTH: [
-        (0.8, M.PEOPLE, "受益群众", U.PERSON, ACTUAL, 500, 20000),
-        (0.4, M.TECHNICAL_STAFF, "派驻医务人员", U.PERSON, ACTUAL, 2, 20),
-    ],
-    Project.Category.RURAL: [
-        (0.7, M.PEOPLE, "受益群众", U.PERSON, ACTUAL, 200, 5000),
-        (0.2, M.OUTPUT_VALUE, "预计年综合收入", U.YUAN, EXPECTED, 1e6, 3e7),
-    ],
-    Project.Category.INVESTMENT: [
-        (1.0, M.INVESTMENT, "实际到位投资", U.YUAN, ACTUAL, 1e7, 5e8),
-        (0.6, M.ENTERPRISES, "引进落地企业", U.ENTERPRISE, ACTUAL, 1, 3),
-        (0.6, M.OUTPUT_VALUE, "预计年产值", U.YUAN, EXPECTED, 1e7, 3e8),
-        (0.6, M.JOBS, "吸纳农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
-    ],
-}
-
 # The figure a benefit carries, by how the beneficiary benefits.
 BENEFIT_FIGURES = {
     Benefit.Kind.JOBS: (M.JOBS, "就业人数", U.PERSON, 5, 300),
@@ -259,8 +222,6 @@ BENEFIT_FIGURES = {
     Benefit.Kind.SERVICES: (M.PEOPLE, "受益人数", U.PERSON, 50, 3000),
 }
 
-FUNDS_LABELS = ["帮扶资金", "东西部协作资金", "财政援助资金"]
-
 # Work status by start year: older projects are mostly finished.
 WORK_STATUS = {
     2021: (("completed", 60), ("in_operation", 35), ("under_way", 5)),
@@ -269,14 +230,6 @@ WORK_STATUS = {
     2024: (("completed", 15), ("in_operation", 25), ("under_way", 60)),
     2025: (("planned", 30), ("under_way", 60), ("in_operation", 10)),
 }
-
-# Qualifiers of approximate figures: "2750多万元", "50余万元", "约10人".
-QUALIFIERS = (
-    (Qualifier.EXACT, 85),
-    (Qualifier.AT_LEAST, 8),
-    (Qualifier.MORE_THAN, 5),
-    (Qualifier.ABOUT, 2),
-)
 
 # Which projects a pairing under the county pairing may carry.
 CHILD_CATEGORIES = {
@@ -390,47 +343,16 @@ class Batch:
     roles: list = field(default_factory=list)
     figures: list = field(default_factory=list)
     parts: list = field(default_factory=list)
+    places: list = field(default_factory=list)
     benefits: list = field(default_factory=list)
     benefit_figures: list = field(default_factory=list)
     events: list = field(default_factory=list)
-
-
-def log_uniform(rng, low, high):
-    return low * (high / low) ** rng.random()
-
-
-def amount(rng, low, high, unit, qualifier):
-    return rounded(log_uniform(rng, low, high), unit, qualifier)
-
-
-def rounded(value, unit, qualifier):
-    """A value rounded the way sources write it."""
-    if unit == Figure.Unit.YUAN:
-        if qualifier == Qualifier.EXACT:
-            return Decimal(int(round(value, -2)))  # 305.65万元
-        step = 100_000 if value >= 10_000_000 else 10_000  # 2750多万元, 50余万元
-        return Decimal(max(step, round(value / step) * step))
-    if qualifier != Qualifier.EXACT and value >= 20:
-        return Decimal(round(value, -1))
-    return Decimal(max(1, round(value)))
 
 
 def moment(rng, year):
     """A time in the given year, drawn from the seed's stream rather than the clock."""
     day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(270))
     return datetime.datetime.combine(day, datetime.time(9, rng.randrange(60)), datetime.UTC)
-
-
-@functools.cache
-def _cumulative(weighted):
-    values, weights = zip(*weighted, strict=True)
-    return values, list(itertools.accumulate(weights))
-
-
-def pick(rng, weighted):
-    """One value of a tuple of (value, weight) pairs, drawn by weight."""
-    values, cumulative = _cumulative(weighted)
-    return rng.choices(values, cum_weights=cumulative)[0]
 
 
 @contextmanager
@@ -824,7 +746,8 @@ class Synthesizer:
         self.insert(
             Figure,
             [
-                self.figure(
+                flow(
+                    self.source,
                     Figure.Measure.PEOPLE,
                     label,
                     Decimal(value),
@@ -942,26 +865,27 @@ class Synthesizer:
     # Projects, batch by batch, with their places, bodies, figures, benefits and events.
 
     def build_projects(self):
-        rng = self.rng("projects")
+        rng, cases = self.rng("projects"), self.rng("cases")
         done = 0
         while done < self.project_count:
             size = min(BATCH_SIZE, self.project_count - done)
             batch = Batch()
             for number in range(done + 1, done + size + 1):
-                self.plan_project(rng, number, batch)
+                self.plan_project(rng, cases, number, batch)
             with transaction.atomic():
                 self.insert(Project, batch.projects)
                 self.insert(ProjectLocation, batch.locations)
                 self.insert(ProjectOrganization, batch.roles)
                 self.insert(Figure, batch.figures)
                 self.insert(Figure, batch.parts)
+                self.insert(Figure.places.through, batch.places)
                 self.insert(Benefit, batch.benefits)
                 self.insert(Figure, batch.benefit_figures)
                 self.insert(Event, batch.events)
             done += size
             self.progress(f"projects {done}/{self.project_count} written")
 
-    def plan_project(self, rng, number, batch):
+    def plan_project(self, rng, cases, number, batch):
         unit = self.units[rng.randrange(len(self.units))]
         east, west = unit.east, unit.west
         category = pick(rng, CATEGORY_SHARES)
@@ -1010,13 +934,19 @@ class Synthesizer:
             summary=f"{east.short}帮扶{west.short}，实施地点：{where}。",
         )
         batch.projects.append(project)
-        batch.locations.append(ProjectLocation(project=project, region_id=place.pk))
+        located = [(town, place)]
         if rng.random() < 0.15:
             other = rng.choice(west.towns)
             if other is not town:
-                batch.locations.append(ProjectLocation(project=project, region_id=other.pk))
+                located.append((other, other))
         self.plan_roles(rng, batch, project, unit, organization, enterprise)
-        self.plan_figures(rng, batch, project, category, year)
+        figures, parts = project_figures(rng, self.source, project, category, year)
+        report = Report(self.source, project, figures, parts, located, west.towns)
+        report_case(cases, report)
+        batch.locations += [ProjectLocation(project=project, region_id=p.pk) for _t, p in located]
+        batch.figures += report.figures
+        batch.parts += report.parts
+        batch.places += report.places
         self.plan_benefits(rng, batch, project, category, year, west, town, village)
         if rng.random() < 0.2:
             kind, verb = rng.choice([(Event.Kind.SIGNING, "签约"), (Event.Kind.LAUNCH, "投产")])
@@ -1039,59 +969,6 @@ class Synthesizer:
             for party, role in roles
         ]
 
-    def plan_figures(self, rng, batch, project, category, year):
-        """The project's figures; its cached funds are the sum of its actual funds figures."""
-        funds = []
-        if rng.random() < 0.85:
-            total = log_uniform(rng, 100_000, 30_000_000)
-            # Some projects get a second tranche the next year: "2024年追加帮扶资金".
-            tranches = [(year, rng.choice(FUNDS_LABELS), 1.0)]
-            if total >= 500_000 and year < YEARS[-1] and rng.random() < 0.25:
-                tranches = [
-                    (year, tranches[0][1], 0.6),
-                    (year + 1, f"{year + 1}年追加帮扶资金", 0.4),
-                ]
-            for tranche_year, label, share in tranches:
-                qualifier = pick(rng, QUALIFIERS)
-                value = rounded(total * share, Figure.Unit.YUAN, qualifier)
-                funds.append(
-                    self.figure(
-                        Figure.Measure.ASSISTANCE_FUNDS,
-                        label,
-                        value,
-                        Figure.Unit.YUAN,
-                        tranche_year,
-                        qualifier=qualifier,
-                        project=project,
-                    )
-                )
-        if funds:
-            project.funds = sum(f.value for f in funds)
-            project.funds_qualifier = combine_qualifiers(f.qualifier for f in funds)
-        batch.figures += funds
-        for share, measure, label, unit, kind, low, high in PROJECT_FIGURES[category]:
-            if rng.random() >= share:
-                continue
-            qualifier = pick(rng, QUALIFIERS) if kind == Figure.Kind.ACTUAL else Qualifier.EXACT
-            whole = self.figure(
-                measure,
-                label,
-                amount(rng, low, high, unit, qualifier),
-                unit,
-                year,
-                qualifier=qualifier,
-                kind=kind,
-                project=project,
-            )
-            batch.figures.append(whole)
-            if measure == Figure.Measure.JOBS and whole.value >= 20 and rng.random() < 0.3:
-                part = Decimal(int(whole.value * Decimal(rng.uniform(0.2, 0.8))))
-                batch.parts.append(
-                    self.figure(
-                        measure, "其中脱贫劳动力", part, unit, year, part_of=whole, project=project
-                    )
-                )
-
     def plan_benefits(self, rng, batch, project, category, year, west, town, village):
         kinds, benefit_kind = BENEFITS[category]
         chosen = []
@@ -1111,21 +988,5 @@ class Synthesizer:
             if rng.random() < 0.5:
                 value = amount(rng, low, high, unit, Qualifier.EXACT)
                 batch.benefit_figures.append(
-                    self.figure(measure, label, value, unit, year, benefit=benefit)
+                    flow(self.source, measure, label, value, unit, year, benefit=benefit)
                 )
-
-    def figure(self, measure, label, value, unit, year, **fields):
-        """A flow over the calendar year (bulk_create does not call Figure.save)."""
-        start, end = year_flow(year)
-        return Figure(
-            measure=measure,
-            label=label,
-            value=value,
-            unit=unit,
-            year=year,
-            period_kind=Period.FLOW,
-            period_start=start,
-            period_end=end,
-            source=self.source,
-            **fields,
-        )

@@ -19,8 +19,10 @@ Two figures are added only when
 6. they cannot overlap: a figure about part of a pairing (a project, its places or its
    beneficiaries) is not added when the same pairing, or the pairing it is layered on,
    reports the same measure for the whole pairing over a period that may overlap its own
-   (an unknown period may overlap any). The whole pairing's figure is added; the part is
-   shown beside it, since it is probably contained in it.
+   (an unknown period may overlap any); nor is a whole pairing's figure when the pairing
+   it is layered on (a city's pairing above a county's) reports the same. The widest
+   figure is added; the narrower one is shown beside it, since it is probably contained
+   in it.
 A qualifier of any added figure carries into the total (至少, 约). The total's period label
 is derived from the periods of what it added, never written by hand.
 
@@ -108,7 +110,8 @@ def with_dates(figures):
 
 def classified(figures, year=None, units=None):
     """The figures, each with its `reason` (Reason.ADDED when a total adds it); `units`
-    maps each measure to the one unit its total is in. Figures annotated `shared` (about
+    maps each measure to the one unit its total is in (None: grouped by unit by the
+    caller). Figures annotated `shared` (about
     places beyond the region a total is for) are listed as shared, not added."""
     pairing_figures = with_dates(
         Figure.objects.published().filter(
@@ -119,11 +122,9 @@ def classified(figures, year=None, units=None):
             unit=OuterRef("unit"),
         )
     ).annotate(pairing_ref=pairing_of())
-    overlapping = pairing_figures.filter(
-        Q(pairing_ref=OuterRef("pairing_ref")) | Q(pairing_ref=OuterRef("layered_on")),
-        starts__lte=OuterRef("ends"),
-        ends__gte=OuterRef("starts"),
-    )
+    overlapping = pairing_figures.filter(starts__lte=OuterRef("ends"), ends__gte=OuterRef("starts"))
+    in_own_pairing = overlapping.filter(pairing_ref=OuterRef("pairing_ref"))
+    in_layered_on = overlapping.filter(pairing_ref=OuterRef("layered_on"))
     period_rules = [
         When(period_kind=Period.CUMULATIVE, then=Value(Reason.CUMULATIVE)),
         When(period_kind=Period.STOCK, then=Value(Reason.STOCK)),
@@ -142,21 +143,27 @@ def classified(figures, year=None, units=None):
         with_dates(figures)
         .annotate(
             pairing_ref=pairing_of(),
-            layered_on=Coalesce("project__pairing__parent", "benefit__project__pairing__parent"),
+            layered_on=Coalesce(
+                "project__pairing__parent",
+                "indicator__pairing__parent",
+                "benefit__project__pairing__parent",
+            ),
         )
         .annotate(
             reason=Case(
                 *[
                     When(Q(measure=measure) & ~Q(unit=unit), then=Value(Reason.OTHER_UNIT))
                     for measure, unit in (units or {}).items()
+                    if unit
                 ],
                 When(~Q(kind=Figure.Kind.ACTUAL), then=Value(Reason.NOT_ACTUAL)),
                 When(part_of__isnull=False, then=Value(Reason.PART)),
                 *period_rules,
                 When(
-                    ~whole_pairing() & Exists(overlapping),
+                    ~whole_pairing() & (Exists(in_own_pairing) | Exists(in_layered_on)),
                     then=Value(Reason.IN_PAIRING_FIGURE),
                 ),
+                When(whole_pairing() & Exists(in_layered_on), then=Value(Reason.IN_PAIRING_FIGURE)),
                 *shared_rule(figures),
                 default=Value(Reason.ADDED),
                 output_field=models.CharField(),

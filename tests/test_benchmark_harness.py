@@ -43,6 +43,8 @@ def test_postgresql_databases_take_the_size_after_the_configured_name():
 
 FACTS = {
     "town": 42,
+    "county": 41,
+    "year": 2023,
     "province": 4,
     "project": "p-1",
     "pairing": 7,
@@ -57,6 +59,9 @@ def test_page_urls_fill_in_the_records_of_each_page():
     assert urls["projects in a town"] == "/projects/?region=42"
     assert urls["project detail"] == "/projects/p-1/"
     assert urls["province page"] == "/regions/4/"
+    assert urls["county page"] == "/regions/41/"
+    assert urls["home, one year"] == "/?year=2023"
+    assert urls["funds breakdown of a province"] == "/totals/funds/?region=4"
     assert urls["pairing detail"] == "/pairings/7/"
     assert urls["beneficiary detail"] == "/beneficiaries/8/"
     assert urls["organization detail"] == "/organizations/9/"
@@ -70,6 +75,7 @@ def test_every_page_asked_for_is_measured():
     assert {"healthz", "home", "project list", "project detail", "pairing list"} <= names
     assert {"beneficiary list", "admin project changelist", "project list page 200"} <= names
     assert {"region list", "source detail", "organization detail", "people"} <= names
+    assert {"funds breakdown (the largest)", "county page", "town page"} <= names
     assert any(run.EXPORT in url for _name, url, _kind in run.PAGES)
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from cooperation.models import (
@@ -25,6 +25,7 @@ from cooperation.models import (
     Source,
     combine_qualifiers,
 )
+from cooperation.models.periods import Period, calendar_year
 
 PROJECTS = 400
 
@@ -248,7 +249,13 @@ def test_every_figure_has_one_owner_and_parts_fit_their_whole(synthetic):
     funds = Project.objects.filter(source=synthetic, funds__isnull=False)
     assert funds.exists()
     assert not funds.filter(Q(funds__lt=90_000) | Q(funds__gt=30_100_000)).exists()
-    jobs = figures.filter(measure=Figure.Measure.JOBS, project__isnull=False, part_of__isnull=True)
+    # A project's own job figures; one about its whole pairing, or split by place, is not.
+    jobs = figures.filter(
+        measure=Figure.Measure.JOBS,
+        project__isnull=False,
+        part_of__isnull=True,
+        scope=Figure.Scope.OWNER,
+    )
     assert jobs.exists()
     assert not jobs.filter(Q(value__lt=10) | Q(value__gt=610)).exists()
 
@@ -347,3 +354,93 @@ def test_the_planner_learns_of_the_new_rows_at_once(db):
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
             assert cursor.fetchone() is None
+
+
+# The cases cooperation/totals.py tells apart, with the share of projects that should have
+# one. (Parts and expected values come with the figures of many projects.)
+CASES = {
+    "annual": (Q(period_kind=Period.FLOW, year__isnull=False), 0.9, 1),
+    "cumulative": (Q(period_kind=Period.CUMULATIVE, period_start__isnull=False), 0.03, 0.07),
+    "crosses year": (Q(period_kind=Period.FLOW, year__isnull=True, period="一年来"), 0.02, 0.05),
+    "part": (Q(part_of__isnull=False), 0.05, 0.15),
+    "expected": (Q(kind=Figure.Kind.EXPECTED), 0.1, 0.3),
+    "per place": (Q(scope=Figure.Scope.PLACES, place_count=1), 0.015, 0.045),
+    "joint": (Q(scope=Figure.Scope.PLACES, place_count__gte=2), 0.01, 0.03),
+    "whole pairing": (Q(scope=Figure.Scope.PAIRING), 0.004, 0.02),
+    "unknown period": (Q(period_kind=Period.UNKNOWN), 0.01, 0.03),
+    "expected, of a headline": (
+        Q(kind=Figure.Kind.EXPECTED, measure__in=[Figure.Measure.JOBS, Figure.Measure.SALES]),
+        0.004,
+        0.02,
+    ),
+    "other unit": (
+        Q(measure=Figure.Measure.LABOUR_TRAINING, unit=Figure.Unit.PERSON),
+        0.004,
+        0.02,
+    ),
+    "stock": (Q(period_kind=Period.STOCK, period_start__isnull=True), 0.004, 0.02),
+}
+NATIONAL = 2000
+
+
+@pytest.fixture
+def national(db):
+    return synthesize(projects=NATIONAL)
+
+
+def project_figures(source):
+    return Figure.objects.filter(project__source=source).annotate(place_count=Count("places"))
+
+
+def test_every_case_of_the_adding_rules_comes_at_a_realistic_share(national):
+    figures = project_figures(national)
+    for case, (condition, low, high) in CASES.items():
+        projects = figures.filter(condition).values("project").distinct().count()
+        assert low <= projects / NATIONAL <= high, (case, projects)
+    pairings = Figure.objects.filter(indicator__pairing__source=national)
+    assert pairings.exists()
+    assert not pairings.exclude(scope=Figure.Scope.PAIRING).exists()
+
+
+def test_periods_fit_their_case_and_the_year_is_derived(national):
+    figures = Figure.objects.filter(source=national)
+    for kind, start, end, year in figures.values_list(
+        "period_kind", "period_start", "period_end", "year"
+    ):
+        assert year == calendar_year(kind, start, end)
+    for start, end in figures.filter(period="一年来").values_list("period_start", "period_end"):
+        assert end.month == 10 and end.year == start.year + 1
+        assert (end - start).days in (364, 365)
+    cumulative = figures.filter(period_kind=Period.CUMULATIVE)
+    assert not cumulative.filter(
+        Q(period_start__isnull=True) | Q(period_end__month__lt=10)
+    ).exists()
+    assert not figures.filter(period_kind=Period.UNKNOWN).exclude(period="").exists()
+    # Each case's figures pass the model's own checks, quotes included.
+    for condition, _low, _high in CASES.values():
+        for figure in project_figures(national).filter(condition).order_by("pk")[:10]:
+            figure.full_clean()
+            assert figure.source_id == national.pk
+            if figure.period_kind != Period.FLOW or figure.scope != Figure.Scope.OWNER:
+                assert figure.quote
+
+
+def test_figures_for_places_list_villages_or_towns_the_project_lies_in(national):
+    located = {}
+    for project, region in ProjectLocation.objects.filter(project__source=national).values_list(
+        "project", "region"
+    ):
+        located.setdefault(project, set()).add(region)
+    figures = Figure.objects.filter(source=national, scope=Figure.Scope.PLACES)
+    assert figures.exists()
+    for figure in figures.prefetch_related("places__parent"):
+        places = list(figure.places.all())
+        assert places, figure
+        for place in places:
+            assert place.level in (Region.Level.VILLAGE, Region.Level.TOWN)
+            within = {place.pk, *(int(pk) for pk in place.path.strip("/").split("/"))}
+            assert within & located[figure.project_id], (figure, place)
+        if len(places) > 1:
+            towns = [p if p.level == Region.Level.TOWN else p.parent for p in places]
+            assert len({town.pk for town in towns}) == len(places)
+            assert len({town.parent_id for town in towns}) == 1

@@ -1,0 +1,446 @@
+"""The figures of the synthetic projects, and the cases the adding rules tell apart.
+
+Most of a project's figures are flows over the calendar year it starts in; some of them are
+expected values, and some job figures have a part (其中脱贫劳动力). About one project in five
+is reported in a way that cooperation/totals.py must not simply add up:
+- cumulative values up to a report date, 2023年以来 or 截至目前 (about 5% of projects);
+- flows of 一年来 in a report of October, across a year's edge (3%);
+- amounts given 分别, one figure for each village or town (3%);
+- one amount for places in two or three towns together, which the project then lies in (2%);
+- a figure about the whole pairing, reported with the project (1%);
+- figures of unknown period (2%);
+- and, 1% each, an expected value, a count in another unit (培训…300人, not 人次) and a
+  stock at a date (截至目前入驻企业5家) of a measure the headline totals add.
+A case changes the figures of measures the project reports once, so that a second tranche
+of funds (2024年追加帮扶资金) keeps its year. The rows are for bulk_create, which skips
+Figure.save, so `year` is set here. This module never imports cooperation.synthetic.
+"""
+
+import datetime
+import functools
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import override
+
+from cooperation.formatting import quantity_text
+from cooperation.models import Figure, Project, Qualifier, combine_qualifiers
+from cooperation.models.periods import Period, calendar_year, year_flow
+
+YEARS = range(2021, 2026)
+
+M, U = Figure.Measure, Figure.Unit
+ACTUAL, EXPECTED = Figure.Kind.ACTUAL, Figure.Kind.EXPECTED
+
+# Figures of a project by category: share of projects, measure, label, unit, kind, range.
+PROJECT_FIGURES = {
+    Project.Category.INDUSTRY: [
+        (0.4, M.INVESTMENT, "实际到位投资", U.YUAN, ACTUAL, 5e6, 3e8),
+        (0.5, M.OUTPUT_VALUE, "预计年产值", U.YUAN, EXPECTED, 1e6, 1e8),
+        (0.2, M.OUTPUT, "预计年产量", U.JIN, EXPECTED, 1e5, 5e6),
+        (0.7, M.JOBS, "吸纳农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
+    ],
+    Project.Category.WORKSHOP: [
+        (1.0, M.WORKSHOPS, "援建帮扶车间", U.ITEM, ACTUAL, 1, 10),
+        (0.9, M.JOBS, "帮助农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
+    ],
+    Project.Category.LABOUR: [
+        (1.0, M.LABOUR_TRAINING, "培训农村劳动力", U.PERSON_TIME, ACTUAL, 50, 1500),
+        (0.7, M.LABOUR_TRAINING_SESSIONS, "举办劳务协作培训班", U.SESSION, ACTUAL, 1, 20),
+        (0.5, M.JOBS, "帮助农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
+    ],
+    Project.Category.CONSUMPTION: [
+        (1.0, M.SALES, "消费帮扶销售额", U.YUAN, ACTUAL, 1e5, 5e7),
+    ],
+    Project.Category.TALENT: [
+        (1.0, M.TECHNICAL_STAFF, "选派专业技术人才", U.PERSON, ACTUAL, 1, 50),
+        (0.5, M.TECHNICAL_TRAINING, "专业技术人才培训", U.PERSON_TIME, ACTUAL, 50, 2000),
+    ],
+    Project.Category.EDUCATION: [
+        (0.8, M.PEOPLE, "受益学生", U.PERSON, ACTUAL, 100, 5000),
+    ],
+    Project.Category.HEALTH: [
+        (0.8, M.PEOPLE, "受益群众", U.PERSON, ACTUAL, 500, 20000),
+        (0.4, M.TECHNICAL_STAFF, "派驻医务人员", U.PERSON, ACTUAL, 2, 20),
+    ],
+    Project.Category.RURAL: [
+        (0.7, M.PEOPLE, "受益群众", U.PERSON, ACTUAL, 200, 5000),
+        (0.2, M.OUTPUT_VALUE, "预计年综合收入", U.YUAN, EXPECTED, 1e6, 3e7),
+    ],
+    Project.Category.INVESTMENT: [
+        (1.0, M.INVESTMENT, "实际到位投资", U.YUAN, ACTUAL, 1e7, 5e8),
+        (0.6, M.ENTERPRISES, "引进落地企业", U.ENTERPRISE, ACTUAL, 1, 3),
+        (0.6, M.OUTPUT_VALUE, "预计年产值", U.YUAN, EXPECTED, 1e7, 3e8),
+        (0.6, M.JOBS, "吸纳农村劳动力就业", U.PERSON, ACTUAL, 10, 600),
+    ],
+}
+
+FUNDS_LABELS = ["帮扶资金", "东西部协作资金", "财政援助资金"]
+
+# Qualifiers of approximate figures: "2750多万元", "50余万元", "约10人".
+QUALIFIERS = (
+    (Qualifier.EXACT, 85),
+    (Qualifier.AT_LEAST, 8),
+    (Qualifier.MORE_THAN, 5),
+    (Qualifier.ABOUT, 2),
+)
+
+# Measures a report sums up since a start: 累计投入资金, 累计带动就业, 累计销售.
+CUMULATIVE_MEASURES = {M.ASSISTANCE_FUNDS, M.INVESTMENT, M.JOBS, M.SALES, M.LABOUR_TRAINING}
+
+# Expected values of measures the headline totals add: measure, label, unit, range.
+EXPECTED_FIGURES = [
+    (M.JOBS, "预计带动农村劳动力就业", U.PERSON, 20, 800),
+    (M.SALES, "预计年销售额", U.YUAN, 1e6, 5e7),
+]
+
+# What a project's report may say about its whole pairing: measure, label, unit, range.
+# Never funds, which would go into the project's own cached funds.
+PAIRING_FIGURES = [
+    (M.LABOUR_TRAINING_SESSIONS, "举办东西部劳务协作培训班", U.SESSION, 5, 30),
+    (M.LABOUR_TRAINING, "培训农村劳动力", U.PERSON_TIME, 300, 1500),
+    (M.JOBS, "帮助农村劳动力就业", U.PERSON, 2000, 8000),
+    (M.SALES, "消费帮扶销售额", U.YUAN, 50_000_000, 300_000_000),
+]
+
+
+def log_uniform(rng, low, high):
+    return low * (high / low) ** rng.random()
+
+
+def amount(rng, low, high, unit, qualifier):
+    return rounded(log_uniform(rng, low, high), unit, qualifier)
+
+
+def rounded(value, unit, qualifier):
+    """A value rounded the way sources write it."""
+    if unit == U.YUAN:
+        if qualifier == Qualifier.EXACT:
+            return Decimal(int(round(value, -2)))  # 305.65万元
+        step = 100_000 if value >= 10_000_000 else 10_000  # 2750多万元, 50余万元
+        return Decimal(max(step, round(value / step) * step))
+    if qualifier != Qualifier.EXACT and value >= 20:
+        return Decimal(round(value, -1))
+    return Decimal(max(1, round(value)))
+
+
+@functools.cache
+def _cumulative(weighted):
+    values, weights = zip(*weighted, strict=True)
+    return values, list(itertools.accumulate(weights))
+
+
+def pick(rng, weighted):
+    """One value of a tuple of (value, weight) pairs, drawn by weight."""
+    values, cumulative = _cumulative(weighted)
+    return rng.choices(values, cum_weights=cumulative)[0]
+
+
+def flow(source, measure, label, value, unit, year, **fields):
+    """A flow over the calendar year."""
+    start, end = year_flow(year)
+    return Figure(
+        measure=measure,
+        label=label,
+        value=value,
+        unit=unit,
+        year=year,
+        period_kind=Period.FLOW,
+        period_start=start,
+        period_end=end,
+        source=source,
+        **fields,
+    )
+
+
+def set_funds(project, figures):
+    """The project's cached funds: the sum of its actual funds figures."""
+    funds = [f for f in figures if f.measure == M.ASSISTANCE_FUNDS and f.kind == ACTUAL]
+    if funds:
+        project.funds = sum(f.value for f in funds)
+        project.funds_qualifier = combine_qualifiers(f.qualifier for f in funds)
+
+
+def project_figures(rng, source, project, category, year):
+    """The project's figures and their parts (其中), with its cached funds set."""
+    figures, parts = [], []
+    if rng.random() < 0.85:
+        total = log_uniform(rng, 100_000, 30_000_000)
+        # Some projects get a second tranche the next year: "2024年追加帮扶资金".
+        tranches = [(year, rng.choice(FUNDS_LABELS), 1.0)]
+        if total >= 500_000 and year < YEARS[-1] and rng.random() < 0.25:
+            tranches = [
+                (year, tranches[0][1], 0.6),
+                (year + 1, f"{year + 1}年追加帮扶资金", 0.4),
+            ]
+        for tranche_year, label, share in tranches:
+            qualifier = pick(rng, QUALIFIERS)
+            value = rounded(total * share, U.YUAN, qualifier)
+            figures.append(
+                flow(
+                    source,
+                    M.ASSISTANCE_FUNDS,
+                    label,
+                    value,
+                    U.YUAN,
+                    tranche_year,
+                    qualifier=qualifier,
+                    project=project,
+                )
+            )
+    set_funds(project, figures)
+    for share, measure, label, unit, kind, low, high in PROJECT_FIGURES[category]:
+        if rng.random() >= share:
+            continue
+        qualifier = pick(rng, QUALIFIERS) if kind == ACTUAL else Qualifier.EXACT
+        value = amount(rng, low, high, unit, qualifier)
+        whole = flow(
+            source,
+            measure,
+            label,
+            value,
+            unit,
+            year,
+            qualifier=qualifier,
+            kind=kind,
+            project=project,
+        )
+        figures.append(whole)
+        if measure == M.JOBS and whole.value >= 20 and rng.random() < 0.3:
+            part = Decimal(int(whole.value * Decimal(rng.uniform(0.2, 0.8))))
+            parts.append(
+                flow(
+                    source,
+                    measure,
+                    "其中脱贫劳动力",
+                    part,
+                    unit,
+                    year,
+                    part_of=whole,
+                    project=project,
+                )
+            )
+    return figures, parts
+
+
+@dataclass
+class Report:
+    """What the source says of one project: its figures, and the places it lies in."""
+
+    source: object
+    project: Project
+    figures: list
+    parts: list
+    located: list  # (town, place): a village or town the project lies in, and its town
+    towns: list  # the towns of the project's western county
+    places: list = field(default_factory=list)  # rows of Figure.places
+
+
+def report_case(rng, report):
+    """Make the report one of the cases, or leave it as it is (four projects in five)."""
+    case = pick(rng, CASES)
+    if case is not None:
+        case(rng, report)
+
+
+def phrase(figure, value=None):
+    """What the source says of a figure, whatever language is active: 投入帮扶资金2750多万元,
+    吸纳农村劳动力就业37人."""
+    verb = "投入" if figure.measure == M.ASSISTANCE_FUNDS else ""
+    value = figure.value if value is None else value
+    with override("zh-hans"):
+        return f"{verb}{figure.label}{quantity_text(value, figure.unit, figure.qualifier)}"
+
+
+def place_name(town, place):
+    return town.name if place is town else f"{town.name}{place.name}"
+
+
+def report_day(rng, year):
+    """The date of a report in October, as in 2023-10-26."""
+    return datetime.date(year, 10, rng.randint(20, 31))
+
+
+def reported_once(report):
+    """The figures of the measures the project reports once."""
+    counts = Counter(figure.measure for figure in report.figures)
+    return [figure for figure in report.figures if counts[figure.measure] == 1]
+
+
+def amount_target(report):
+    """The actual figure an amount for places is made of: funds if reported once, else
+    another actual figure without parts."""
+    wholes = {id(part.part_of) for part in report.parts}
+    candidates = [f for f in reported_once(report) if f.kind == ACTUAL and id(f) not in wholes]
+    return min(candidates, key=lambda f: f.measure != M.ASSISTANCE_FUNDS, default=None)
+
+
+def set_period(report, figures, kind, start, end, words, lead=""):
+    """Give the figures and their parts one period, quoted in one sentence."""
+    together = []
+    for figure in figures:
+        together += [figure, *(part for part in report.parts if part.part_of is figure)]
+    quote = f"{words}，" if words else ""
+    quote += f"{report.project.title}{lead}{'，'.join(map(phrase, together))}。"
+    for figure in together:
+        figure.period_kind, figure.period_start, figure.period_end = kind, start, end
+        figure.period, figure.year, figure.quote = words, calendar_year(kind, start, end), quote
+
+
+def cumulative(rng, report):
+    """2023年以来 or 截至目前: from the project's start up to a report's date."""
+    year = report.project.start_year
+    end = report_day(rng, rng.randint(year, YEARS[-1]))
+    words = rng.choice([f"{year}年以来", "截至目前"])
+    figures = [
+        f for f in reported_once(report) if f.kind == ACTUAL and f.measure in CUMULATIVE_MEASURES
+    ]
+    start = datetime.date(year, 1, 1)
+    set_period(report, figures, Period.CUMULATIVE, start, end, words, lead="累计")
+
+
+def one_year_to(rng, year):
+    """一年来 in a report of October: the year up to the report's date."""
+    end = report_day(rng, year)
+    return end.replace(year=year - 1) + datetime.timedelta(days=1), end
+
+
+def crosses_year(rng, report):
+    start, end = one_year_to(rng, min(report.project.start_year + 1, YEARS[-1]))
+    figures = [f for f in reported_once(report) if f.kind == ACTUAL]
+    set_period(report, figures, Period.FLOW, start, end, "一年来")
+
+
+def unknown_period(rng, report):
+    set_period(report, reported_once(report), Period.UNKNOWN, None, None, "")
+
+
+def amount_for_places(report, figure, value, places, quote):
+    """A copy of the figure for the places listed, each in Figure.places."""
+    label = figure.label if len(places) > 1 else f"{places[0][1].name}{figure.label}"
+    one = flow(
+        report.source,
+        figure.measure,
+        label,
+        value,
+        figure.unit,
+        figure.year,
+        qualifier=figure.qualifier,
+        kind=figure.kind,
+        scope=Figure.Scope.PLACES,
+        project=report.project,
+        quote=quote,
+    )
+    report.places += [Figure.places.through(figure=one, region_id=p.pk) for _t, p in places]
+    return one
+
+
+def per_place(rng, report):
+    """分别: the same amount in each of the villages of the project's town, or in each of
+    the places it lies in."""
+    figure = amount_target(report)
+    if figure is None:
+        return
+    town, place = report.located[0]
+    if place is town:
+        count = min(len(town.villages), rng.randint(2, 3))
+        places = [(town, village) for village in rng.sample(town.villages, count)]
+    else:
+        places = list(report.located)
+    each = rounded(float(figure.value) / len(places), figure.unit, figure.qualifier)
+    names = "、".join(place_name(*p) for p in places)
+    quote = f"{report.project.title}：在{names}分别{phrase(figure, each)}。"
+    report.figures.remove(figure)
+    report.figures += [amount_for_places(report, figure, each, [p], quote) for p in places]
+    set_funds(report.project, report.figures)
+
+
+def joint(rng, report):
+    """One amount for places in two or three towns of the county together; the project
+    lies in all of them."""
+    figure = amount_target(report)
+    if figure is None:
+        return
+    wanted = rng.randint(2, 3)
+    taken = {town.pk for town, _place in report.located}
+    others = [town for town in report.towns if town.pk not in taken]
+    for town in rng.sample(others, max(0, wanted - len(taken))):
+        place = rng.choice(town.villages) if rng.random() < 0.7 else town
+        report.located.append((town, place))
+    names = "、".join(place_name(*p) for p in report.located)
+    quote = f"{report.project.title}：在{names}共{phrase(figure)}。"
+    index = report.figures.index(figure)
+    report.figures[index] = amount_for_places(report, figure, figure.value, report.located, quote)
+
+
+def whole_pairing(rng, report):
+    """A figure of the whole pairing the project belongs to, over its year or 一年来."""
+    measure, label, unit, low, high = rng.choice(PAIRING_FIGURES)
+    year = report.project.start_year
+    figure = flow(
+        report.source,
+        measure,
+        label,
+        amount(rng, low, high, unit, Qualifier.EXACT),
+        unit,
+        year,
+        scope=Figure.Scope.PAIRING,
+        project=report.project,
+    )
+    words = f"{year}年"
+    if rng.random() < 0.5:
+        words = "一年来"
+        figure.period_start, figure.period_end = one_year_to(rng, min(year + 1, YEARS[-1]))
+        figure.period, figure.year = words, None
+    figure.quote = f"{words}，两地{phrase(figure)}。"
+    report.figures.append(figure)
+
+
+def added_figure(report, measure, label, unit, value, **fields):
+    """A new figure of the project over its start year, with the sentence that says it."""
+    project = report.project
+    year = project.start_year
+    figure = flow(report.source, measure, label, value, unit, year, project=project, **fields)
+    figure.quote = f"{project.title}{phrase(figure)}。"
+    report.figures.append(figure)
+    return figure
+
+
+def expected(rng, report):
+    """预计带动就业: an expected value of a measure the headline totals add."""
+    measure, label, unit, low, high = rng.choice(EXPECTED_FIGURES)
+    value = amount(rng, low, high, unit, Qualifier.EXACT)
+    added_figure(report, measure, label, unit, value, kind=EXPECTED)
+
+
+def other_unit(rng, report):
+    """Training counted in people (培训农村劳动力300人) where the total is in 人次."""
+    value = amount(rng, 50, 1500, U.PERSON, Qualifier.EXACT)
+    added_figure(report, M.LABOUR_TRAINING, "培训农村劳动力", U.PERSON, value)
+
+
+def stock(rng, report):
+    """截至目前入驻企业5家: a count at a report's date, not over a period."""
+    value = Decimal(rng.randint(1, 10))
+    figure = added_figure(report, M.ENTERPRISES, "入驻企业", U.ENTERPRISE, value)
+    figure.period_kind, figure.period_start, figure.year = Period.STOCK, None, None
+    figure.period_end = report_day(rng, min(report.project.start_year + 1, YEARS[-1]))
+    figure.period = "截至目前"
+    figure.quote = f"截至目前，{figure.quote}"
+
+
+# Each case with its weight in a hundred projects; None leaves the annual flows alone.
+CASES = (
+    (None, 81),
+    (cumulative, 5),
+    (crosses_year, 3),
+    (per_place, 3),
+    (joint, 2),
+    (whole_pairing, 1),
+    (unknown_period, 2),
+    (expected, 1),
+    (other_unit, 1),
+    (stock, 1),
+)
