@@ -823,6 +823,7 @@ class Synthesizer:
                             period=f"{year}年1—9月" if partial else f"{year}年",
                             scope=Figure.Scope.PAIRING,
                             indicator=indicator,
+                            pairing_id=unit.pairing,
                             source=self.source,
                         )
                     )

@@ -141,7 +141,7 @@ def pick(rng, weighted):
 def flow(source, measure, label, value, unit, year, **fields):
     """A flow over the calendar year."""
     start, end = year_flow(year)
-    return Figure(
+    figure = Figure(
         measure=measure,
         label=label,
         value=value,
@@ -153,6 +153,9 @@ def flow(source, measure, label, value, unit, year, **fields):
         source=source,
         **fields,
     )
+    # bulk_create does not call Figure.save, which derives it.
+    figure.pairing_id = figure.owner_pairing_id()
+    return figure
 
 
 def set_funds(project, figures):

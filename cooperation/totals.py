@@ -39,14 +39,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
+from django.db import connection, models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.formatting import period_label, quantity_text
-from cooperation.models import Figure, Qualifier, combine_qualifiers
+from cooperation.models import Figure, Publication, Qualifier, combine_qualifiers
 from cooperation.models.periods import Period
 
 Measure, Unit = Figure.Measure, Figure.Unit
@@ -88,16 +88,9 @@ HEADLINES = (
 HEADLINE_BY_KEY = {headline.key: headline for headline in HEADLINES}
 
 
-def pairing_of(prefix=""):
-    return Coalesce(
-        f"{prefix}project__pairing",
-        f"{prefix}indicator__pairing",
-        f"{prefix}benefit__project__pairing",
-    )
-
-
 def whole_pairing():
-    return Q(scope=Figure.Scope.PAIRING) | Q(indicator__isnull=False)
+    """Figures about a whole pairing (an indicator's own figures are, see Figure.save)."""
+    return Q(scope=Figure.Scope.PAIRING)
 
 
 def with_dates(figures):
@@ -108,23 +101,38 @@ def with_dates(figures):
     )
 
 
+def reported_for_whole(pairing):
+    """Whether the pairing (an outer reference) reports the outer figure's measure, in its
+    unit, as actual, for the whole pairing, over a period that may overlap the figure's.
+    Read through the index of what each pairing reports (pairing, scope, measure, unit)."""
+    published = Publication.PUBLISHED
+    return Exists(
+        with_dates(
+            Figure.objects.filter(
+                pairing=pairing,
+                scope=Figure.Scope.PAIRING,
+                measure=OuterRef("measure"),
+                unit=OuterRef("unit"),
+            )
+        ).filter(
+            Q(indicator__isnull=False, pairing__status=published)
+            | Q(project__status=published)
+            | Q(benefit__project__status=published, benefit__beneficiary__status=published),
+            kind=Figure.Kind.ACTUAL,
+            part_of__isnull=True,
+            starts__lte=OuterRef("ends"),
+            ends__gte=OuterRef("starts"),
+        )
+    )
+
+
 def classified(figures, year=None, units=None):
     """The figures, each with its `reason` (Reason.ADDED when a total adds it); `units`
     maps each measure to the one unit its total is in (None: grouped by unit by the
-    caller). Figures annotated `shared` (about
-    places beyond the region a total is for) are listed as shared, not added."""
-    pairing_figures = with_dates(
-        Figure.objects.published().filter(
-            whole_pairing(),
-            kind=Figure.Kind.ACTUAL,
-            part_of__isnull=True,
-            measure=OuterRef("measure"),
-            unit=OuterRef("unit"),
-        )
-    ).annotate(pairing_ref=pairing_of())
-    overlapping = pairing_figures.filter(starts__lte=OuterRef("ends"), ends__gte=OuterRef("starts"))
-    in_own_pairing = overlapping.filter(pairing_ref=OuterRef("pairing_ref"))
-    in_layered_on = overlapping.filter(pairing_ref=OuterRef("layered_on"))
+    caller). Figures annotated `shared` (about places beyond the region a total is for)
+    are listed as shared, not added."""
+    in_own_pairing = reported_for_whole(OuterRef("pairing_ref"))
+    in_layered_on = reported_for_whole(OuterRef("layered_on"))
     period_rules = [
         When(period_kind=Period.CUMULATIVE, then=Value(Reason.CUMULATIVE)),
         When(period_kind=Period.STOCK, then=Value(Reason.STOCK)),
@@ -142,12 +150,8 @@ def classified(figures, year=None, units=None):
     return (
         with_dates(figures)
         .annotate(
-            pairing_ref=pairing_of(),
-            layered_on=Coalesce(
-                "project__pairing__parent",
-                "indicator__pairing__parent",
-                "benefit__project__pairing__parent",
-            ),
+            pairing_ref=F("pairing"),
+            layered_on=F("pairing__parent"),
         )
         .annotate(
             reason=Case(
@@ -160,10 +164,10 @@ def classified(figures, year=None, units=None):
                 When(part_of__isnull=False, then=Value(Reason.PART)),
                 *period_rules,
                 When(
-                    ~whole_pairing() & (Exists(in_own_pairing) | Exists(in_layered_on)),
+                    ~whole_pairing() & (in_own_pairing | in_layered_on),
                     then=Value(Reason.IN_PAIRING_FIGURE),
                 ),
-                When(whole_pairing() & Exists(in_layered_on), then=Value(Reason.IN_PAIRING_FIGURE)),
+                When(whole_pairing() & in_layered_on, then=Value(Reason.IN_PAIRING_FIGURE)),
                 *shared_rule(figures),
                 default=Value(Reason.ADDED),
                 output_field=models.CharField(),
@@ -319,16 +323,16 @@ def totals_by(by, figure_sets, year=None, headlines=HEADLINES):
     as {value: [Total, ...]} in the order of `headlines`, in one query."""
     units = {headline.measure: headline.unit for headline in headlines}
     groups = {}
-    parts = (grouped(figures.annotate(group_key=by), year, units) for figures in figure_sets)
-    for row in union(parts):
+    parts = [listed(figures.annotate(group_key=by), year, units) for figures in figure_sets]
+    for row in grouped(parts):
         group = Group(
             reason=row["reason"],
             qualifier=row["qualifier"],
             value=in_decimal(row["total"]),
             count=row["count"],
             unknown=row["unknown"],
-            first=row["first"],
-            last=row["last"],
+            first=as_date(row["first"]),
+            last=as_date(row["last"]),
             words=row["words"] if row["count"] == 1 else "",
         )
         key = (row["group_key"], row["measure"], group.reason, group.qualifier)
@@ -343,20 +347,49 @@ def totals_by(by, figure_sets, year=None, headlines=HEADLINES):
     return {key: list(by_measure.values()) for key, by_measure in totals.items()}
 
 
-def grouped(figures, year, units):
+def listed(figures, year, units):
+    """The classified figures of the headlines' measures, as the columns totals add."""
     return (
         classified(figures.filter(measure__in=units), year, units)
         .order_by()
-        .values("group_key", "measure", "reason", "qualifier")
-        .annotate(
-            total=Sum("value"),
-            count=Count("pk"),
-            unknown=Count("pk", filter=Q(period_kind=Period.UNKNOWN)),
-            first=Min("period_start"),
-            last=Max("period_end"),
-            words=Max("period"),
+        .values(
+            "group_key",
+            "measure",
+            "reason",
+            "qualifier",
+            "value",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "period",
         )
     )
+
+
+GROUPED = """
+    WITH figures AS MATERIALIZED ({figures})
+    SELECT group_key, measure, reason, qualifier, SUM(value) AS total, COUNT(*) AS count,
+           SUM(CASE WHEN period_kind = %s THEN 1 ELSE 0 END) AS unknown,
+           MIN(period_start) AS first, MAX(period_end) AS last, MAX(period) AS words
+    FROM figures
+    GROUP BY group_key, measure, reason, qualifier
+"""
+
+
+def grouped(parts):
+    """The sums of the figures of every part, by group, reason and qualifier, in one query.
+    Grouped outside the query that classifies them, so that each figure's reason (and the
+    lookups it takes) is worked out once."""
+    sql, params = union(parts).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(GROUPED.format(figures=sql), [*params, Period.UNKNOWN])
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def as_date(value):
+    """A date from the database: SQLite gives raw SQL its text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def union(querysets):

@@ -1165,3 +1165,8 @@ def test_each_period_is_read_from_the_articles_words_and_date(article):
     assert not Figure.objects.exclude(period_kind=Period.UNKNOWN).filter(
         period_start__isnull=True, period_end__isnull=True
     )
+
+
+def test_each_figure_of_the_fixtures_keeps_the_pairing_of_its_owner(article):
+    for figure in Figure.objects.select_related("project", "indicator", "benefit__project"):
+        assert figure.pairing_id == figure.owner_pairing_id(), figure

@@ -417,3 +417,19 @@ def test_figure_of_a_record_being_added_counts_its_owner(world):
     unsaved = Project(title="新项目", slug="new", category="industry", pairing=world.pairing)
     figure = Figure(value=1, unit="元", measure="assistance_funds", label="资金", project=unsaved)
     figure.clean()
+
+
+def test_a_figure_follows_the_pairing_of_its_owner(world):
+    project = make_project(world.pairing, world.source)
+    benefit = make_benefit(project, make_beneficiary(world.source))
+    on_project = make_figure(world.source, 1, project=project)
+    on_benefit = make_figure(world.source, 1, benefit=benefit)
+    assert on_project.pairing == on_benefit.pairing == world.pairing
+
+    other = make_pairing(make_region("浙江省"), world.ziyun, world.source)
+    project.pairing = other
+    project.save()
+
+    on_project.refresh_from_db()
+    on_benefit.refresh_from_db()
+    assert on_project.pairing == on_benefit.pairing == other

@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 
 from cooperation.models import (
@@ -444,3 +445,16 @@ def test_figures_for_places_list_villages_or_towns_the_project_lies_in(national)
             towns = [p if p.level == Region.Level.TOWN else p.parent for p in places]
             assert len({town.pk for town in towns}) == len(places)
             assert len({town.parent_id for town in towns}) == 1
+
+
+def test_every_synthetic_figure_knows_the_pairing_of_its_owner(db):
+    synthesize()
+    derived = Figure.objects.annotate(
+        derived=Coalesce("project__pairing", "indicator__pairing", "benefit__project__pairing")
+    )
+    assert derived.count() > 1000
+    assert (
+        not derived.exclude(pairing=F("derived"))
+        .exclude(pairing__isnull=True, derived__isnull=True)
+        .exists()
+    )

@@ -172,6 +172,17 @@ class Figure(Cited):
         blank=True,
         related_name="figures",
     )
+    # Derived from the owner, for the adding rules: which pairing the figure is of.
+    pairing = models.ForeignKey(
+        Pairing,
+        verbose_name=_("结对关系"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reported_figures",
+        help_text=_("由所属记录得出：项目、年度指标或受益关系所在的结对关系。"),
+    )
     part_of = models.ForeignKey(
         "self",
         verbose_name=_("属于"),
@@ -224,6 +235,10 @@ class Figure(Cited):
         indexes = [
             # Dashboard totals: actual figures of one measure.
             models.Index(fields=["measure", "kind"], name="figure_measure_kind_idx"),
+            # Adding rules: what a pairing reports for its whole, of one measure in one unit.
+            models.Index(
+                fields=["pairing", "scope", "measure", "unit"], name="figure_pairing_measure_idx"
+            ),
         ]
 
     def __str__(self):
@@ -253,10 +268,23 @@ class Figure(Cited):
         if self.part_of_id and self.part_of.value < self.value:
             raise ValidationError({"part_of": _("部分不能大于整体。")})
 
+    def owner_pairing_id(self):
+        """The pairing of the figure's owner; a beneficiary's own figures have none."""
+        if self.project is not None:
+            return self.project.pairing_id
+        if self.indicator is not None:
+            return self.indicator.pairing_id
+        if self.benefit is not None:
+            return self.benefit.project.pairing_id
+        return None
+
     def save(self, *args, **kwargs):
         self.year = calendar_year(self.period_kind, self.period_start, self.period_end)
+        self.pairing_id = self.owner_pairing_id()
+        if self.indicator_id and self.scope == self.Scope.OWNER:
+            self.scope = self.Scope.PAIRING  # an indicator is of its whole pairing
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "year", "pairing", "scope"}
         super().save(*args, **kwargs)
         if self.project_id:
             self.project.update_funds()
@@ -305,6 +333,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_measure_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
 
     def get_absolute_url(self):
         return self.pairing.get_absolute_url() + f"#indicator-{self.pk}"

@@ -142,6 +142,14 @@ class Project(Publishable, Cited):
             return f"{self.start_year}–{self.end_year}"
         return str(self.start_year or self.end_year or "")
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Figures keep their owner's pairing (Figure.pairing) for the adding rules.
+        figures = self.figures.model.objects.filter(
+            models.Q(project=self) | models.Q(benefit__project=self)
+        )
+        figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
+
     def update_funds(self):
         """Recompute the cached funds from this project's actual assistance-fund figures."""
         from .figures import Figure
@@ -335,6 +343,11 @@ class Benefit(Cited):
             # Projects that benefit one beneficiary (beneficiary pages).
             models.Index(fields=["beneficiary", "project"], name="benefit_beneficiary_idx"),
         ]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        pairing = self.project.pairing_id
+        self.figures.exclude(pairing=pairing).update(pairing=pairing)
 
     def __str__(self):
         return _("%(beneficiary)s ← %(project)s（%(kind)s）") % {

@@ -25,7 +25,6 @@ from cooperation.totals import (
     breakdown,
     combined,
     headline_totals,
-    pairing_of,
     totals_by,
 )
 from cooperation.views.pages import LenientPaginationMixin, chosen_year, crumb
@@ -161,7 +160,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         """What was added, by year and by the pairings (and their provinces) it is of."""
         sets, headlines = self.figure_sets(), [self.headline]
         years = totals_by(F("year"), sets, self.year, headlines)
-        by_pairing = totals_by(pairing_of(), sets, self.year, headlines)
+        by_pairing = totals_by(F("pairing"), sets, self.year, headlines)
         pairings = Pairing.objects.select_related(
             "east_region", "west_region", "east_organization__region", "west_organization__region"
         ).in_bulk([pk for pk in by_pairing if pk is not None])
