@@ -4,7 +4,7 @@ Each function returns sets of figures that share no figure, for cooperation.tota
 by its rules. A figure is about places:
 - scope "places": the places it lists (a joint amount lists all of them);
 - scope "owner": its project's locations, or its beneficiary's region;
-- scope "pairing", and every annual indicator: the pairing's western party.
+- scope "pairing" (every annual indicator's own figures): the pairing's western party.
 A western region's figures are those with a place in it or below it, annotated `shared`
 when they have a place outside it as well. An eastern region's figures are those of the
 pairings whose eastern party lies in it: what that side gave, wherever it went.
@@ -21,11 +21,8 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
 from cooperation.models import (
-    Benefit,
     Figure,
-    Indicator,
     Pairing,
-    Project,
     ProjectLocation,
     Publication,
     Region,
@@ -100,29 +97,10 @@ def west_in(within):
 
 
 def about_pairings(pairings):
-    """Figures about the whole of one of these pairings: its indicators, and figures of
-    its projects or their benefits given for the whole pairing."""
-    pairings = pairings.filter(status=PUBLISHED).values("pk")
-    return Figure.objects.filter(
-        Q(
-            indicator__in=Indicator.objects.filter(pairing__in=pairings),
-            scope__in=[
-                Scope.OWNER,
-                Scope.PAIRING,
-            ],
-        )
-        | Q(
-            scope=Scope.PAIRING,
-            project__in=Project.objects.filter(pairing__in=pairings, status=PUBLISHED),
-        )
-        | Q(
-            scope=Scope.PAIRING,
-            benefit__in=Benefit.objects.filter(
-                project__pairing__in=pairings,
-                project__status=PUBLISHED,
-                beneficiary__status=PUBLISHED,
-            ),
-        )
+    """Figures about the whole of one of these pairings (an indicator's, or a project's
+    given for its whole pairing), through the index of what each pairing reports."""
+    return Figure.objects.published().filter(
+        scope=Scope.PAIRING, pairing__in=pairings.filter(status=PUBLISHED).values("pk")
     )
 
 
@@ -132,18 +110,7 @@ def given_by(region):
     pairings = Pairing.objects.filter(
         Q(east_region__in=within) | Q(east_organization__region__in=within), status=PUBLISHED
     ).values("pk")
-    projects = Project.objects.filter(pairing__in=pairings, status=PUBLISHED)
-    return [
-        unshared(Figure.objects.filter(project__in=projects)),
-        unshared(
-            Figure.objects.filter(
-                benefit__in=Benefit.objects.filter(
-                    project__in=projects, beneficiary__status=PUBLISHED
-                )
-            )
-        ),
-        unshared(Figure.objects.filter(indicator__pairing__in=pairings)),
-    ]
+    return [unshared(Figure.objects.published().filter(pairing__in=pairings))]
 
 
 def shared_places(region, figure_sets, measures):
