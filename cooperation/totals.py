@@ -294,8 +294,7 @@ class Total:
             return _("期间不详")
         if unknown:
             return _("期间不一")
-        if self.year is not None:
-            return _("%(year)d年") % {"year": self.year}
+        # The span of what was added, in a year's view too: 2023年前三季度 is not 2023年.
         first = min(group.first for group in self.added if group.first)
         last = max(group.last for group in self.added if group.last)
         words = self.added[0].words if self.count == 1 else ""

@@ -101,6 +101,14 @@ def test_one_year_adds_only_the_flows_inside_it(world, project):
     assert total(FUNDS, 2023).period_label == "2023年"
 
 
+def test_one_year_says_the_span_of_what_it_added_not_the_whole_year(world, project):
+    nine_months = flow(datetime.date(2023, 1, 1), datetime.date(2023, 9, 30))
+    make_figure(world.source, 592, project=project, period="2023年前三季度", **nine_months)
+    assert total(FUNDS, 2023).period_label == "2023年前三季度"
+    make_figure(world.source, 8, project=project, **nine_months)
+    assert total(FUNDS, 2023).period_label == "2023-01-01至2023-09-30"
+
+
 def test_all_years_add_flows_and_unknown_periods_and_say_the_periods_differ(world, project):
     make_figure(world.source, 1120, project=project, year=2023)
     make_figure(world.source, 305, project=project, year=None)
