@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django_tables2.export import ExportMixin
 
+from cooperation.models import Region, Side
 from cooperation.sitemaps import SITEMAPS
 from cooperation.totals import HEADLINES
 from cooperation.views.lists import EXPORT_FORMATS
@@ -51,6 +52,11 @@ def public_paths():
         paths["cooperation:total-breakdown"].append(
             reverse("cooperation:total-breakdown", kwargs={"key": headline.key})
         )
+    funds = reverse("cooperation:total-breakdown", kwargs={"key": "funds"})
+    town = Region.objects.filter(level=Region.Level.TOWN, side=Side.WEST).order_by("pk").first()
+    if town is not None:
+        paths["cooperation:total-breakdown"].append(f"{funds}?region={town.pk}&year=2022")
+    paths["cooperation:total-breakdown"].append(f"{funds}?category=industry&reason=cumulative")
     for name, pattern in _public_patterns(get_resolver().url_patterns):
         if not pattern.pattern.converters:
             path = reverse(name)

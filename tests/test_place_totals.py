@@ -223,3 +223,20 @@ def test_odd_breakdown_queries_are_answered(db, client, query):
     load_article()
     response = client.get(f"/totals/funds/?{query}")
     assert response.status_code == 200
+
+
+def test_a_breakdown_groups_what_it_added_by_year_province_and_pairing(places, client):
+    world = places
+    zhejiang = make_region("浙江省")
+    other = make_pairing(zhejiang, world.ziyun, world.source)
+    make_project(world.pairing, world.source, locations=[world.huanghe], funds=700)
+    project = make_project(other, world.source, locations=[world.bayang], funds=50)
+    make_figure(world.source, 5, project=project, year=2022)
+
+    page = client.get(reverse("cooperation:total-breakdown", kwargs={"key": "funds"}))
+    groups, total = page.context["groups"], page.context["total"]
+    assert total.value == Decimal(755)
+    for rows in (groups["years"], groups["provinces"], groups["pairings"]):
+        assert sum(row.total.value for row in rows) == total.value
+    assert [row.label for row in groups["provinces"]] == ["广东省 → 贵州省", "浙江省 → 贵州省"]
+    assert [row.total.value for row in groups["years"]] == [Decimal(750), Decimal(5)]

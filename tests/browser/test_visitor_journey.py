@@ -57,6 +57,15 @@ def visit(browser, live_server, artifacts, width, height):
     page.screenshot(path=artifacts / f"{shot}-1-dashboard.png", full_page=True)
     assert_fits(page, width)
 
+    # A headline card opens the breakdown of what it added, each figure with its source.
+    page.locator(".total-card a.total-breakdown").first.click()
+    page.wait_for_url("**/totals/**")
+    assert page.locator(".breakdown-added").count() >= 1
+    assert page.locator(".breakdown-item .citation-quote").count() >= 1
+    page.screenshot(path=artifacts / f"{shot}-1b-breakdown.png", full_page=True)
+    assert_fits(page, width)
+    page.go_back()
+
     # To the project list through the navigation (collapsed behind a toggler on a phone).
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
