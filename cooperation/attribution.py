@@ -1,4 +1,4 @@
-"""Which published figures a total is of: the whole programme, a region, a project category.
+"""Which published figures a total is of: the programme, a pairing, a region, a category.
 
 Each function returns sets of figures that share no figure, for cooperation.totals to add
 by its rules. A figure is about places:
@@ -56,6 +56,13 @@ def category_figures(category=None):
         of_projects = of_projects.filter(project__category=category)
         of_benefits = of_benefits.filter(benefit__project__category=category)
     return [unshared(of_projects), unshared(of_benefits)]
+
+
+def pairing_figures(pairing):
+    """The published figures of a pairing and of the pairings layered directly on it (a
+    county's under its city's): the rules keep the layers from being added twice."""
+    layers = Pairing.objects.filter(Q(pk=pairing.pk) | Q(parent=pairing.pk)).values("pk")
+    return [unshared(Figure.objects.published().filter(pairing__in=layers))]
 
 
 def region_figures(region):

@@ -240,3 +240,14 @@ def test_a_breakdown_groups_what_it_added_by_year_province_and_pairing(places, c
         assert sum(row.total.value for row in rows) == total.value
     assert [row.label for row in groups["provinces"]] == ["广东省 → 贵州省", "浙江省 → 贵州省"]
     assert [row.total.value for row in groups["years"]] == [Decimal(750), Decimal(5)]
+
+
+def test_a_pairing_page_totals_its_figures_and_links_each_to_its_breakdown(db, client):
+    load_article()
+    pairing = Figure.objects.get(value=50_050_000 / 10_000, unit="人").pairing
+    page = client.get(pairing.get_absolute_url())
+    totals = {total.headline.key: total for total in page.context["totals"]}
+    assert totals["jobs"].text == "5005人"
+    for total in totals.values():
+        assert total.breakdown_url.replace("&", "&amp;") in page.content.decode()
+        assert value_of(listed_on_breakdown(client, total.breakdown_url)) == total.value

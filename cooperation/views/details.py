@@ -6,7 +6,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from cooperation.counting import Capped, capped
+from cooperation.attribution import pairing_figures
+from cooperation.counting import Capped, cached, capped
+from cooperation.dashboard import flow_years
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -19,12 +21,14 @@ from cooperation.models import (
     Region,
     year_over_year,
 )
+from cooperation.totals import headline_totals
 from cooperation.views.lists import (
     BeneficiaryListView,
     BreadcrumbsMixin,
     PairingListView,
     ProjectListView,
 )
+from cooperation.views.pages import chosen_year
 
 PROJECTS_SHOWN = 10
 # Each benefit is a card with its figures: a village helped by hundreds of projects shows
@@ -160,7 +164,15 @@ class PairingDetailView(PortalDetailView):
             Prefetch("figures", queryset=cited_figures())
         ).order_by("measure", "-year")
         projects = pairing.projects.published()
+        year = chosen_year(self.request)
+        totals = cached(
+            f"pairing:{pairing.pk}:{year}",
+            lambda: headline_totals(pairing_figures(pairing), year, where={"pairing": pairing.pk}),
+        )
         return super().get_context_data(
+            totals=[total for total in totals if total.added or total.beside],
+            year=year,
+            years=cached("flow-years", lambda: flow_years(Figure.objects.published())),
             parent=parent,
             children=pairing.children.published().select_related(*Pairing.PARTIES),
             projects=projects.prefetch_related("locations").order_by(

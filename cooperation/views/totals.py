@@ -13,6 +13,7 @@ from django.views.generic import ListView
 
 from cooperation.attribution import (
     category_figures,
+    pairing_figures,
     programme_figures,
     region_figures,
     shared_places,
@@ -49,25 +50,31 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         super().setup(request, *args, **kwargs)
         self.headline = HEADLINE_BY_KEY.get(kwargs["key"])
         self.year = chosen_year(request)
-        self.region = self.chosen_region()
+        self.region = self.chosen(Region.objects.all(), "region")
+        self.pairing = self.chosen(Pairing.objects.published(), "pairing")
         category = request.GET.get("category", "")
         self.category = category if category in Project.Category.values else None
 
-    def chosen_region(self):
-        value = self.request.GET.get("region", "")
+    def chosen(self, records, parameter):
+        """The record a parameter names by its id, or None for anything else."""
+        value = self.request.GET.get(parameter, "")
         if not (value.isdigit() and len(value) < 10):
             return None
-        return Region.objects.filter(pk=int(value)).first()
+        return records.filter(pk=int(value)).first()
 
     @property
     def where(self):
         if self.region is not None:
             return {"region": self.region.pk}
+        if self.pairing is not None:
+            return {"pairing": self.pairing.pk}
         return {"category": self.category} if self.category else {}
 
     def figure_sets(self):
         if self.region is not None:
             return region_figures(self.region)
+        if self.pairing is not None:
+            return pairing_figures(self.pairing)
         if self.category:
             return category_figures(self.category)
         return programme_figures()
@@ -125,6 +132,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
             total=self.total,
             year=self.year,
             region=self.region,
+            pairing=self.pairing,
             category=self.category and Project.Category(self.category).label,
             reason=self.reason,
             reason_label=Reason(self.reason).label,
@@ -152,8 +160,9 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         return [(reason, Reason(reason).label, count) for reason, count in counts.items()]
 
     def breadcrumbs(self):
-        if self.region is not None:
-            return [(self.region.name, self.region.get_absolute_url()), crumb(self.headline.label)]
+        record = self.region or self.pairing
+        if record is not None:
+            return [(str(record), record.get_absolute_url()), crumb(self.headline.label)]
         return [crumb(_("主要数据"), "home"), crumb(self.headline.label)]
 
     def groups(self):
