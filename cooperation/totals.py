@@ -403,16 +403,17 @@ def in_decimal(value):
 
 
 def breakdown(headline, figure_sets, year=None, reason=None):
-    """The figures of one headline, each as its id, value and reason, in the order of their
-    ids; only those of one `reason` when given. One query, however many sets."""
+    """The figures of one headline, each as its id, value and reason, by kind and id (the
+    order of the measure's index, so that a page of one reason is read without sorting
+    them all); only those of one `reason` when given. One query, however many sets."""
     units = {headline.measure: headline.unit}
     rows = []
     for figures in figure_sets:
         listed = classified(figures.filter(measure=headline.measure), year, units)
         if reason is not None:
             listed = listed.filter(reason=reason)
-        rows.append(listed.order_by().values("value", "reason", ref=F("pk")))
-    return union(rows).order_by("ref")
+        rows.append(listed.order_by().values("value", "reason", "kind", ref=F("pk")))
+    return union(rows).order_by("kind", "ref")
 
 
 def combined(headline, totals, year=None):

@@ -47,5 +47,10 @@ class Migration(migrations.Migration):
             model_name='figure',
             index=models.Index(fields=['pairing', 'scope', 'measure', 'unit'], name='figure_pairing_measure_idx'),
         ),
+        migrations.RemoveIndex(model_name="figure", name="figure_measure_kind_idx"),
+        migrations.AddIndex(
+            model_name="figure",
+            index=models.Index(fields=["measure", "kind", "id"], name="figure_measure_kind_idx"),
+        ),
         migrations.RunPython(derive_pairings, migrations.RunPython.noop),
     ]

@@ -233,8 +233,8 @@ class Figure(Cited):
             *period_constraints("period"),
         ]
         indexes = [
-            # Dashboard totals: actual figures of one measure.
-            models.Index(fields=["measure", "kind"], name="figure_measure_kind_idx"),
+            # Totals: the figures of one measure; breakdowns: a page of them, in this order.
+            models.Index(fields=["measure", "kind", "id"], name="figure_measure_kind_idx"),
             # Adding rules: what a pairing reports for its whole, of one measure in one unit.
             models.Index(
                 fields=["pairing", "scope", "measure", "unit"], name="figure_pairing_measure_idx"

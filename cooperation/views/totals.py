@@ -115,7 +115,12 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(context["object_list"])
+        page = context["page_obj"]
+        rows = (
+            cached(self.cache_key(f"first:{self.reason}"), lambda: list(page.object_list))
+            if page.number == 1
+            else list(page.object_list)
+        )
         figures = Figure.objects.filter(pk__in=[row["ref"] for row in rows]).select_related(
             "source",
             "project",
