@@ -129,7 +129,8 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
             "benefit__project",
             "benefit__beneficiary",
         )
-        context["figures"] = sorted(figures, key=lambda figure: figure.pk)
+        order = {row["ref"]: place for place, row in enumerate(rows)}
+        context["figures"] = sorted(figures, key=lambda figure: order[figure.pk])
         where = {**self.where, **({"year": self.year} if self.year else {})}
         groups = cached(self.cache_key("groups"), self.groups)
         context.update(
