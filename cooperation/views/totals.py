@@ -181,7 +181,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         ).in_bulk([pk for pk in by_pairing if pk is not None])
         by_year = [
             Row(
-                _("%(year)d年") % {"year": year} if year else _("跨年、累计或期间不详"),
+                _("%(year)d年") % {"year": year} if year else _("跨年或期间不详"),
                 "",
                 totals[0],
             )

@@ -22,7 +22,13 @@ def article(transactional_db):
 def assert_fits(page, width):
     """Nothing on the page is wider than the viewport."""
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px viewport"
+    wide = page.evaluate(
+        """width => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > width + 1)
+            .slice(-3).map(e => `${e.tagName}.${e.className}`)""",
+        width,
+    )
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px viewport: {wide}"
 
 
 def funds_in_rows(page):
