@@ -28,7 +28,7 @@ def assert_fits(page, width):
             .slice(-3).map(e => `${e.tagName}.${e.className}`)""",
         width,
     )
-    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in a {width}px viewport: {wide}"
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide in {width}px: {wide}"
 
 
 def funds_in_rows(page):
