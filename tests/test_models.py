@@ -369,14 +369,6 @@ def test_events_are_published_with_their_project_or_pairing(world):
     assert set(Event.objects.published()) == {of_pairing, of_project}
 
 
-def test_figures_counted_in_totals_leave_out_parts_and_plans(world):
-    project = make_project(world.pairing, world.source)
-    whole = make_figure(world.source, 1000, project=project)
-    make_figure(world.source, 400, project=project, part_of=whole)
-    make_figure(world.source, 500, project=project, kind=Figure.Kind.EXPECTED)
-    assert list(Figure.objects.counted_in_totals()) == [whole]
-
-
 # Figure.clean() ------------------------------------------------------------------
 
 

@@ -43,10 +43,6 @@ class FigureQuerySet(models.QuerySet):
             | models.Q(benefit__project__status=published, benefit__beneficiary__status=published)
         )
 
-    def counted_in_totals(self):
-        """Actual figures that are not a part of another figure (no double counting)."""
-        return self.filter(kind=Figure.Kind.ACTUAL, part_of__isnull=True)
-
 
 class Figure(Cited):
     """One number the portal shows, with its unit, qualifier, kind, period, scope and source."""
