@@ -26,8 +26,9 @@ from decimal import Decimal
 from django.utils.translation import override
 
 from cooperation.formatting import quantity_text
-from cooperation.models import Figure, Project, Qualifier, combine_qualifiers
+from cooperation.models import Figure, Project, Qualifier
 from cooperation.models.periods import Period, calendar_year, year_flow
+from cooperation.models.projects import own_funds
 
 YEARS = range(2021, 2026)
 
@@ -159,11 +160,14 @@ def flow(source, measure, label, value, unit, year, **fields):
 
 
 def set_funds(project, figures):
-    """The project's cached funds: the sum of its actual funds figures."""
-    funds = [f for f in figures if f.measure == M.ASSISTANCE_FUNDS and f.kind == ACTUAL]
-    if funds:
-        project.funds = sum(f.value for f in funds)
-        project.funds_qualifier = combine_qualifiers(f.qualifier for f in funds)
+    """The project's cached funds, as Project.update_funds reads them."""
+    value, qualifier = own_funds(
+        (f.value, f.qualifier, f.unit, f.kind, f.scope, f.period_kind, f.part_of)
+        for f in figures
+        if f.measure == M.ASSISTANCE_FUNDS
+    )
+    if value is not None:
+        project.funds, project.funds_qualifier = value, qualifier
 
 
 def project_figures(rng, source, project, category, year):

@@ -1173,3 +1173,10 @@ def test_each_period_is_read_from_the_articles_words_and_date(article):
 def test_each_figure_of_the_fixtures_keeps_the_pairing_of_its_owner(article):
     for figure in Figure.objects.select_related("project", "indicator", "benefit__project"):
         assert figure.pairing_id == figure.owner_pairing_id(), figure
+
+
+def test_each_projects_cached_funds_are_its_own_funds_by_the_rules(article):
+    for project in Project.objects.all():
+        stored = (project.funds, project.funds_qualifier)
+        project.update_funds()
+        assert (project.funds, project.funds_qualifier) == stored, project

@@ -425,3 +425,26 @@ def test_a_figure_follows_the_pairing_of_its_owner(world):
     on_project.refresh_from_db()
     on_benefit.refresh_from_db()
     assert on_project.pairing == on_benefit.pairing == other
+
+
+def test_a_projects_own_funds_leave_out_parts_pairing_figures_and_cumulative_beside_flows(
+    world,
+):
+    since = {"period_kind": "cumulative", "period_start": None, "year": None}
+    project = make_project(world.pairing, world.source)
+    whole = make_figure(world.source, 1000, project=project)
+    make_figure(world.source, 400, project=project, part_of=whole)
+    make_figure(world.source, 500, project=project, kind=Figure.Kind.EXPECTED)
+    make_figure(world.source, 9000, project=project, scope=Figure.Scope.PAIRING)
+    make_figure(world.source, 4800, project=project, period_end=whole.period_end, **since)
+    project.refresh_from_db()
+    assert project.funds == 1000
+
+    alone = make_project(world.pairing, world.source)
+    make_figure(world.source, 4800, project=alone, period_end=whole.period_end, **since)
+    alone.refresh_from_db()
+    assert alone.funds == 4800  # a lone cumulative value, as itself
+
+    make_figure(world.source, 100, project=alone, period_end=whole.period_end, **since)
+    alone.refresh_from_db()
+    assert alone.funds is None  # two cumulative values are never added

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.quantities import combine_qualifiers
+from cooperation.quantities import Unit, combine_qualifiers
 
 from .base import Cited, Publishable, PublishableQuerySet, year_in_range, year_validators
 from .pairings import Pairing
+from .periods import Period
 from .places import Organization, Region
 
 
@@ -151,19 +152,38 @@ class Project(Publishable, Cited):
         figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
 
     def update_funds(self):
-        """Recompute the cached funds from this project's actual assistance-fund figures."""
+        """Recompute the cached funds from this project's own assistance-fund figures."""
         from .figures import Figure
 
-        rows = list(
-            Figure.objects.filter(
-                project=self, measure=Figure.Measure.ASSISTANCE_FUNDS, kind=Figure.Kind.ACTUAL
-            ).values_list("value", "qualifier")
+        rows = Figure.objects.filter(project=self, measure=Figure.Measure.ASSISTANCE_FUNDS)
+        self.funds, self.funds_qualifier = own_funds(
+            rows.values_list(
+                "value", "qualifier", "unit", "kind", "scope", "period_kind", "part_of_id"
+            )
         )
-        self.funds = sum((value for value, _q in rows), Decimal(0)) if rows else None
-        self.funds_qualifier = combine_qualifiers(q for _v, q in rows) if rows else ""
         Project.objects.filter(pk=self.pk).update(
             funds=self.funds, funds_qualifier=self.funds_qualifier
         )
+
+
+def own_funds(rows):
+    """A project's own funds, as its list column shows them, by the adding rules of
+    cooperation/totals.py (which models do not import): its actual figures in 元, not parts
+    (其中) and not given for its whole pairing; flows and figures of unknown period added;
+    with none of those, a lone cumulative value or stock as itself. `rows` are (value,
+    qualifier, unit, kind, scope, period_kind, whole) of its funds figures, `whole` being
+    the figure it is a part of, if any. Gives (value, qualifier), or (None, "")."""
+    own = [
+        (value, qualifier, period_kind)
+        for value, qualifier, unit, kind, scope, period_kind, whole in rows
+        if unit == Unit.YUAN and kind == "actual" and scope != "pairing" and whole is None
+    ]
+    flows = [row for row in own if row[2] in (Period.FLOW, Period.UNKNOWN)]
+    chosen = flows or (own if len(own) == 1 else [])
+    if not chosen:
+        return None, ""
+    total = sum((value for value, _qualifier, _kind in chosen), Decimal(0))
+    return total, combine_qualifiers(qualifier for _value, qualifier, _kind in chosen)
 
 
 class ProjectLocation(models.Model):
