@@ -261,6 +261,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "portal.accounts.KeepEveryFailureHandler"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout_response"

@@ -187,3 +187,14 @@ def test_admin_login_form_still_logs_staff_in(client, editor):
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_every_failed_login_of_one_user_stays_on_record_past_axes_limit(client, editor):
+    """django-axes keeps 1,000 failures a user by default and deletes the oldest."""
+    AccessFailureLog.objects.bulk_create(
+        AccessFailureLog(username="bianji", ip_address=ATTACKER, path_info="/admin/login/")
+        for _ in range(1499)
+    )
+    log_in(client, "bianji", "wrong-password", ATTACKER)
+
+    assert AccessFailureLog.objects.filter(username="bianji").count() == 1500
