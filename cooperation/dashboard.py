@@ -33,7 +33,14 @@ from cooperation.models import (
     combine_qualifiers,
     year_over_year,
 )
-from cooperation.totals import HEADLINE_BY_KEY, Headline, Total, headline_totals, totals_by
+from cooperation.totals import (
+    HEADLINE_BY_KEY,
+    Headline,
+    Total,
+    flow_years,
+    headline_totals,
+    totals_by,
+)
 
 Measure = Figure.Measure
 Unit = Figure.Unit
@@ -120,7 +127,6 @@ class Dashboard:
 
 def compute_dashboard(year=None):
     """The home page's numbers; `year` narrows the headline totals to one calendar year."""
-    figures = Figure.objects.published()
     comparison_year, comparisons = year_over_year_comparisons()
     projects_by_category = dict(
         Project.objects.published().order_by().values_list("category").annotate(Count("pk"))
@@ -128,7 +134,7 @@ def compute_dashboard(year=None):
     return Dashboard(
         totals=headline_totals(programme_figures(), year=year),
         year=year,
-        years=flow_years(figures),
+        years=flow_years(),
         comparison_year=comparison_year,
         comparisons=comparisons,
         categories=category_bars(projects_by_category, year),
@@ -179,7 +185,7 @@ def region_summary(region, year=None):
         total.partners = partners.get(total.headline.measure, [])
     return RegionSummary(
         year=year,
-        years=flow_years(Figure.objects.published()),
+        years=flow_years(),
         project_count=projects.count(),
         pairing_count=pairings.count(),
         beneficiary_count=beneficiaries.count(),
@@ -192,12 +198,6 @@ def region_summary(region, year=None):
             beneficiaries.select_related("region").order_by("name", "pk")[:REGION_ROWS]
         ),
     )
-
-
-def flow_years(figures):
-    """The calendar years some published flow lies in: the years a visitor may choose."""
-    years = figures.filter(year__isnull=False).order_by("-year").values_list("year", flat=True)
-    return list(years.distinct())
 
 
 def year_over_year_comparisons():

@@ -307,6 +307,12 @@ class Total:
         return f"{url}?{urlencode(query)}" if query else url
 
 
+def flow_years():
+    """The calendar years some published flow lies in: the years a visitor may choose."""
+    years = Figure.objects.published().filter(year__isnull=False).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct())
+
+
 def headline_totals(figure_sets, year=None, headlines=HEADLINES, where=None):
     """The headline totals of the given sets of published figures (sets that share no
     figure), in one query."""

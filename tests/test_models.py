@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from cooperation.models import (
@@ -448,3 +450,13 @@ def test_a_projects_own_funds_leave_out_parts_pairing_figures_and_cumulative_bes
     make_figure(world.source, 100, project=alone, period_end=whole.period_end, **since)
     alone.refresh_from_db()
     assert alone.funds is None  # two cumulative values are never added
+
+
+def test_saving_a_project_that_keeps_its_pairing_leaves_its_figures_alone(world):
+    project = make_project(world.pairing, world.source)
+    make_figure(world.source, 1, project=project)
+    project = Project.objects.get(pk=project.pk)
+    project.title = "改名"
+    with CaptureQueriesContext(connection) as queries:
+        project.save()
+    assert queries and not [q for q in queries if '"cooperation_figure"' in q["sql"]]

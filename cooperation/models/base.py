@@ -25,6 +25,30 @@ class Publication(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
+class RemembersLoaded:
+    """Remembers the values of LOADED fields as read from the database, so that save() can
+    tell whether one changed (and skip work when none did)."""
+
+    LOADED = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Deferred fields are not read: they count as unknown, never fetched here.
+        stored = instance.__dict__
+        instance.loaded_values = {name: stored[name] for name in cls.LOADED if name in stored}
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.loaded_values = {name: getattr(self, name) for name in self.LOADED}
+
+    def changed_since_loaded(self, name):
+        """Whether the field differs from the stored row (unknown counts as changed)."""
+        loaded = getattr(self, "loaded_values", {})
+        return name not in loaded or loaded[name] != getattr(self, name)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Publication.PUBLISHED)

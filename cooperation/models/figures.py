@@ -12,7 +12,15 @@ from django.utils.translation import pgettext_lazy
 from cooperation.formatting import figure_text, period_label
 from cooperation.quantities import Qualifier, Unit
 
-from .base import FIRST_YEAR, LAST_YEAR, Cited, Publication, year_in_range, year_validators
+from .base import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Cited,
+    Publication,
+    RemembersLoaded,
+    year_in_range,
+    year_validators,
+)
 from .pairings import Pairing
 from .periods import Period, calendar_year, period_constraints, period_problems
 from .places import Person, Region
@@ -298,8 +306,10 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(pairing__status=Publication.PUBLISHED)
 
 
-class Indicator(models.Model):
+class Indicator(RemembersLoaded, models.Model):
     """An annual measure of a whole pairing, not of one project (e.g. cadres sent that year)."""
+
+    LOADED = ("pairing_id",)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="indicators"
@@ -331,8 +341,10 @@ class Indicator(models.Model):
         return f"{self.year} {self.get_measure_display()}"
 
     def save(self, *args, **kwargs):
+        moved = not self._state.adding and self.changed_since_loaded("pairing_id")
         super().save(*args, **kwargs)
-        self.figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
+        if moved:
+            self.figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
 
     def get_absolute_url(self):
         return self.pairing.get_absolute_url() + f"#indicator-{self.pk}"

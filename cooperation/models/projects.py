@@ -7,7 +7,14 @@ from django.utils.translation import pgettext_lazy
 
 from cooperation.quantities import Unit, combine_qualifiers
 
-from .base import Cited, Publishable, PublishableQuerySet, year_in_range, year_validators
+from .base import (
+    Cited,
+    Publishable,
+    PublishableQuerySet,
+    RemembersLoaded,
+    year_in_range,
+    year_validators,
+)
 from .pairings import Pairing
 from .periods import Period
 from .places import Organization, Region
@@ -20,8 +27,10 @@ class ProjectQuerySet(PublishableQuerySet):
         return self.filter(pk__in=located.values("project_id"))
 
 
-class Project(Publishable, Cited):
+class Project(RemembersLoaded, Publishable, Cited):
     """A funded piece of work: a factory, a workshop, a tourism belt, a training programme."""
+
+    LOADED = ("pairing_id",)
 
     class Category(models.TextChoices):
         INDUSTRY = "industry", _("产业协作")
@@ -144,12 +153,13 @@ class Project(Publishable, Cited):
         return str(self.start_year or self.end_year or "")
 
     def save(self, *args, **kwargs):
+        moved = not self._state.adding and self.changed_since_loaded("pairing_id")
         super().save(*args, **kwargs)
-        # Figures keep their owner's pairing (Figure.pairing) for the adding rules.
-        figures = self.figures.model.objects.filter(
-            models.Q(project=self) | models.Q(benefit__project=self)
-        )
-        figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
+        if moved:  # figures keep their owner's pairing (Figure.pairing) for the adding rules
+            figures = self.figures.model.objects.filter(
+                models.Q(project=self) | models.Q(benefit__project=self)
+            )
+            figures.exclude(pairing=self.pairing_id).update(pairing=self.pairing_id)
 
     def update_funds(self):
         """Recompute the cached funds from this project's own assistance-fund figures."""
@@ -329,8 +339,10 @@ class Beneficiary(Publishable, Cited):
         return self.kind in self.GROUP_KINDS
 
 
-class Benefit(Cited):
+class Benefit(RemembersLoaded, Cited):
     """How one beneficiary benefits from one project, with its own figures."""
+
+    LOADED = ("project_id",)
 
     class Kind(models.TextChoices):
         JOBS = "jobs", _("就业")
@@ -365,9 +377,11 @@ class Benefit(Cited):
         ]
 
     def save(self, *args, **kwargs):
+        moved = not self._state.adding and self.changed_since_loaded("project_id")
         super().save(*args, **kwargs)
-        pairing = self.project.pairing_id
-        self.figures.exclude(pairing=pairing).update(pairing=pairing)
+        if moved:
+            pairing = self.project.pairing_id
+            self.figures.exclude(pairing=pairing).update(pairing=pairing)
 
     def __str__(self):
         return _("%(beneficiary)s ← %(project)s（%(kind)s）") % {

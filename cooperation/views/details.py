@@ -8,7 +8,6 @@ from django.views.generic import DetailView
 
 from cooperation.attribution import pairing_figures
 from cooperation.counting import Capped, cached, capped
-from cooperation.dashboard import flow_years
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -21,7 +20,7 @@ from cooperation.models import (
     Region,
     year_over_year,
 )
-from cooperation.totals import headline_totals
+from cooperation.totals import flow_years, headline_totals
 from cooperation.views.lists import (
     BeneficiaryListView,
     BreadcrumbsMixin,
@@ -172,7 +171,7 @@ class PairingDetailView(PortalDetailView):
         return super().get_context_data(
             totals=[total for total in totals if total.added or total.beside],
             year=year,
-            years=cached("flow-years", lambda: flow_years(Figure.objects.published())),
+            years=cached("flow-years", flow_years),
             parent=parent,
             children=pairing.children.published().select_related(*Pairing.PARTIES),
             projects=projects.prefetch_related("locations").order_by(

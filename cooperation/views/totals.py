@@ -80,8 +80,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         return programme_figures()
 
     def cache_key(self, part):
-        where = "&".join(f"{key}={value}" for key, value in self.where.items())
-        return f"breakdown:{part}:{self.headline.key}:{self.year}:{where}"
+        return f"breakdown:{part}:{self.headline.key}:{self.year}:{urlencode(self.where)}"
 
     def get(self, request, *args, **kwargs):
         if self.headline is None:
