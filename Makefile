@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 # make run serves plain HTTP on loopback, so the HTTPS-only defaults are relaxed here.
 LOCAL_ENV := DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_HSTS_SECONDS=0
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_SECURE_HSTS_SECONDS=0 \
+	DJANGO_REVIEW_SOLO=1
 TEST_ENV := DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only}"
 
 .PHONY: run test benchmark loadtest lint format messages clean

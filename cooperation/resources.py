@@ -2,9 +2,8 @@
 
 A file is checked as a whole first (every column known, the key column there, no key
 twice), then row by row; a row that cannot be imported is reported with its field, so
-that an admin can fix the cell. The admin imports a file all or nothing. A row that
-would change a published record is refused for whoever may not publish it
-(cooperation/publishing.py).
+that an admin can fix the cell. The admin imports a file all or nothing, as an edit
+(cooperation/editing.py): a row that changes a published record goes into its revision.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -24,7 +23,6 @@ from cooperation.models import (
     Region,
     Source,
 )
-from cooperation.publishing import PUBLISHABLE, REFUSAL, may_change
 from cooperation.spreadsheets import FileRefused, cell_text
 
 
@@ -105,7 +103,6 @@ class CooperationResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         """Nothing of a file whose columns or keys are wrong is imported: it is refused
         with what to fix, before any row is read."""
-        self.user = kwargs.get("user")
         problems = self.file_problems(dataset)
         if not problems:
             return super().import_data(dataset, **kwargs)
@@ -157,17 +154,6 @@ class CooperationResource(resources.ModelResource):
                 )
             first_row.setdefault(key, number)
         return problems
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        skip = super().skip_row(instance, original, row, import_validation_errors)
-        user = getattr(self, "user", None)
-        if skip or import_validation_errors or user is None:
-            return skip
-        # A publishable record is judged as stored: an editor's file cannot change its state.
-        judged = [original] if isinstance(instance, PUBLISHABLE) else [original, instance]
-        if not all(may_change(user, record) for record in judged):
-            raise ValidationError(REFUSAL)
-        return skip
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:
@@ -221,14 +207,11 @@ class CooperationResource(resources.ModelResource):
 
 
 class PublishingResource(CooperationResource):
-    """Only users who may publish can set or change a record's publication state by import."""
+    """A file never sets a publication state: records are published through review."""
 
     def before_save_instance(self, instance, row, **kwargs):
-        user = kwargs.get("user")
-        model_name = instance._meta.model_name
-        if user is not None and not user.has_perm(f"cooperation.publish_{model_name}"):
-            stored = type(instance).objects.filter(pk=instance.pk).values_list("status", flat=True)
-            instance.status = (stored.first() if instance.pk else None) or Publication.DRAFT
+        stored = type(instance).objects.filter(pk=instance.pk).values_list("status", flat=True)
+        instance.status = (stored.first() if instance.pk else None) or Publication.DRAFT
         super().before_save_instance(instance, row, **kwargs)
 
 

@@ -9,4 +9,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("平台安全")
 
     def ready(self):
-        from portal import accounts, checks  # noqa: F401 (connect receivers, register checks)
+        from portal import accounts, audit, checks  # noqa: F401 (connect receivers, register checks)
+
+        audit.connect()

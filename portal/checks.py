@@ -17,3 +17,36 @@ def check_https_redirect_behind_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_separate_audit_key(app_configs, **kwargs):
+    """A key derived from SECRET_KEY sits wherever the settings do, often beside the database."""
+    if not settings.AUDIT_KEY:
+        return [
+            checks.Warning(
+                "DJANGO_AUDIT_KEY is not set: the audit chain is sealed with a key derived "
+                "from SECRET_KEY.",
+                hint="Set DJANGO_AUDIT_KEY to a random value of 32 characters or more, kept "
+                "off the database server and never stored in the database; it cannot be "
+                "changed later without making the existing record unverifiable.",
+                id="portal.W002",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_review_not_solo(app_configs, **kwargs):
+    """One account taking every review step is for trying the portal out, never for the public."""
+    if settings.REVIEW_SOLO:
+        return [
+            checks.Warning(
+                "DJANGO_REVIEW_SOLO is on: one account may write, review and publish the "
+                "same revision.",
+                hint="Unset DJANGO_REVIEW_SOLO: at least two people must stand between "
+                "writing and publishing.",
+                id="portal.W003",
+            )
+        ]
+    return []

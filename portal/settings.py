@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "cooperation",
 ]
@@ -104,8 +107,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
+    "portal.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -261,10 +266,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_HANDLER = "portal.accounts.KeepEveryFailureHandler"
+AXES_HANDLER = "portal.second_factor.CompleteLoginHandler"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout_response"
+
+# The second factor for superusers, reviewers and publishers (portal/second_factor.py): a
+# TOTP app or a backup code; wrong codes count as failed logins above. The issuer names the
+# account in the app; it is not translated, or an app would hold one account per language.
+OTP_TOTP_ISSUER = "东西部协作管理后台"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Staff sessions end after 30 idle minutes and at most 8 hours after login.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
@@ -274,6 +285,21 @@ SESSION_MAX_SECONDS = env_int("DJANGO_SESSION_MAX_SECONDS", 8 * 3600, minimum=60
 
 # Audit records (change history, admin log, login logs) are kept at least this long.
 AUDIT_RETENTION_MIN_DAYS = 180
+
+# The audit chain (portal/audit.py) seals those records with HMACs under this key. Keep it
+# off the database server; unset, a key derived from SECRET_KEY is used and
+# `check --deploy` warns (portal.W002). Historical models of simple_history are added to the
+# chained models at start-up; labels that name no model are skipped.
+AUDIT_KEY = os.environ.get("DJANGO_AUDIT_KEY", "").strip()
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("DJANGO_AUDIT_KEY must be at least 32 characters long.")
+AUDIT_CHAINED_MODELS = ["admin.LogEntry", "axes.AccessFailureLog", "cooperation.ReviewStep"]
+
+# Review before publishing (cooperation/publishing.py): 2 people at least (nobody approves
+# what they wrote), or 3 (三审: the publisher is a third person). REVIEW_SOLO lets a single
+# account take every step, for `make run` only; the admin shows a banner while it is on.
+REVIEW_PEOPLE = int(env_choice("DJANGO_REVIEW_PEOPLE", "2", {"2", "3"}))
+REVIEW_SOLO = env_bool("DJANGO_REVIEW_SOLO", False)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -10,6 +10,7 @@ from portal import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/second-factor/", include("portal.second_factor_views")),
     path("admin/audit/", admin.site.admin_view(audit.audit_log), name="admin-audit"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_index, name="sitemap"),

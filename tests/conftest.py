@@ -1,4 +1,37 @@
 import pytest
+from django.test import Client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_includes_the_second_factor():
+    """`client.force_login(user)` stands for a finished sign-in, and for staff who need a second
+    factor (portal.second_factor) a finished sign-in includes the code. So that tests which
+    open admin pages as a publisher or superuser keep the gate switched on rather than around
+    it, force_login also gives such a user a confirmed TOTP device and marks the session
+    verified with it, as django_otp.login() does. Tests of the second factor itself sign in
+    through the login form, or with the plain `Client.force_login` they keep as
+    `Client.force_login_without_second_factor`.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.second_factor import needs_second_factor
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if needs_second_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login_without_second_factor", force_login, raising=False)
+        patch.setattr(Client, "force_login", force_login_verified)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 import json
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -45,7 +47,7 @@ def save_as(user, record, **changes):
     record.save()
 
 
-def log_account_change(by, account):
+def log_account_change(by, account, **fields):
     return LogEntry.objects.create(
         user=by,
         content_type=ContentType.objects.get_for_model(User),
@@ -53,6 +55,7 @@ def log_account_change(by, account):
         object_repr=account.username,
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"fields": ["is_active"]}}]),
+        **fields,
     )
 
 
@@ -246,8 +249,13 @@ def test_history_survives_when_its_author_is_removed(world, editor):
 # Pruning -----------------------------------------------------------------------------------
 
 
-def age(queryset, days):
-    queryset.update(history_date=timezone.now() - timedelta(days=days))
+@contextmanager
+def days_ago(days):
+    """What is written inside is dated `days` ago. Ageing rows afterwards would be tampering
+    with the audit record, which prune_history refuses to prune (portal/audit.py)."""
+    then = timezone.now() - timedelta(days=days)
+    with mock.patch("django.utils.timezone.now", return_value=then):
+        yield then
 
 
 def test_prune_refuses_less_than_180_days(db):
@@ -256,16 +264,13 @@ def test_prune_refuses_less_than_180_days(db):
 
 
 def test_prune_deletes_old_history_but_keeps_each_records_latest_version(world, publisher):
-    old_project = make_project(world.pairing, world.source, title="旧项目")
-    save_as(publisher, old_project, title="旧项目（改）")
-    age(Project.history.filter(id=old_project.pk), days=400)
-    recent_project = make_project(world.pairing, world.source, title="新项目")
-    save_as(publisher, recent_project, title="新项目（改）")
-    age(Project.history.filter(id=recent_project.pk), days=100)
-    old_entry = log_account_change(publisher, publisher)
-    LogEntry.objects.filter(pk=old_entry.pk).update(
-        action_time=timezone.now() - timedelta(days=400)
-    )
+    with days_ago(400) as then:
+        old_project = make_project(world.pairing, world.source, title="旧项目")
+        save_as(publisher, old_project, title="旧项目（改）")
+        log_account_change(publisher, publisher, action_time=then)
+    with days_ago(100):
+        recent_project = make_project(world.pairing, world.source, title="新项目")
+        save_as(publisher, recent_project, title="新项目（改）")
     recent_entry = log_account_change(publisher, publisher)
 
     call_command("prune_history", days=365)
@@ -278,8 +283,8 @@ def test_prune_deletes_old_history_but_keeps_each_records_latest_version(world, 
 
 
 def test_prune_dry_run_deletes_nothing(world, publisher):
-    save_as(publisher, world.ziyun, short_name="紫云")
-    age(Region.history.all(), days=400)
+    with days_ago(400):
+        save_as(publisher, world.ziyun, short_name="紫云")
     before = Region.history.count()
 
     call_command("prune_history", days=180, dry_run=True)

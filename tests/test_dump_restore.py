@@ -16,6 +16,7 @@ each response; it is blanked in both renderings before they are compared. Nothin
 """
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,7 @@ def test_dump_loaded_into_an_empty_database_gives_back_every_page(tmp_path, dump
     call_command("flush", interactive=False, verbosity=0)
     assert not Project.objects.exists() and not User.objects.exists()
     call_command("loaddata", str(tmp_path / f"before.{dump_format}"), verbosity=0)
+    call_command("verify_audit", stdout=StringIO())
 
     assert dump(tmp_path / f"after.{dump_format}", dump_format) == dumped
     assert stored_values(milliseconds=False) == stored

@@ -118,9 +118,15 @@ def test_history_page_lists_each_change(admin_client, world):
 
 
 def test_publishing_is_recorded_in_the_history(client, world):
+    from cooperation import publishing
+
     publisher = make_staff(roles.PUBLISHERS, "wangfang")
     client.force_login(publisher)
     project = make_project(world.pairing, world.source, status="draft")
+    editor, reviewer = make_staff(roles.EDITORS), make_staff(roles.REVIEWERS)
+    revision = publishing.start(editor, project)
+    publishing.step(editor, revision, publishing.Action.SUBMITTED)
+    publishing.step(reviewer, revision, publishing.Action.APPROVED)
     client.post(
         reverse("admin:cooperation_project_changelist"),
         {"action": "publish", "_selected_action": [project.pk]},

@@ -558,7 +558,7 @@ def test_admin_speaks_english_to_an_english_speaking_staff_user(article, admin_c
     for label in ("Pairings", "Cooperation projects", "Beneficiaries", "Figures", "Sources"):
         assert f">{label}</a>" in index
     assert "结对关系" not in index
-    assert "Publish the selected records" in changelist
+    assert "Publish the approved revisions of the selected records" in changelist
     assert "Pairing level" in changelist
     assert "14 towns in 南沙区" in changelist
     figure_form = admin_client.get(reverse("admin:cooperation_figure_add")).content.decode()

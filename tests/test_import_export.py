@@ -151,7 +151,8 @@ def test_good_project_file_is_previewed_then_imported(admin_client, world, build
 
 
 def test_reimporting_a_file_updates_projects_by_slug(admin_client, world):
-    make_project(world.pairing, world.source, title="旧名称", slug="zy-tea")
+    # A draft is written in place (a published record's changes wait in a revision).
+    make_project(world.pairing, world.source, title="旧名称", slug="zy-tea", status="draft")
     content = csv_file(PROJECT_COLUMNS, project_rows(world))
     preview = admin_import(admin_client, "project", "p.csv", content)
     assert [row.import_type for row in preview.context["result"].valid_rows()] == [
@@ -262,7 +263,7 @@ def test_figure_row_with_two_owners_imports_nothing(admin_client, world):
 
 
 def test_good_figure_file_is_imported_and_sums_project_funds(admin_client, world):
-    project = make_project(world.pairing, world.source, slug="zy-tea")
+    project = make_project(world.pairing, world.source, slug="zy-tea", status="draft")
     content = xlsx_file(FIGURE_COLUMNS, figure_rows(world, project))
     preview = admin_import(admin_client, "figure", "figures.xlsx", content)
     assert not Figure.objects.exists()

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "Ziyun-Nansha-2023"
@@ -91,13 +93,19 @@ def test_every_cookie_the_portal_sets_is_secure_http_only_and_same_site(client, 
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     settings.LANGUAGE_COOKIE_SECURE = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    get_user_model().objects.create_superuser("guanliyuan", password=PASSWORD)
+    admin = get_user_model().objects.create_superuser("guanliyuan", password=PASSWORD)
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
 
     responses = [
         client.get(reverse("admin:login"), secure=True),
         client.post(
             reverse("admin:login"),
             {"username": "guanliyuan", "password": PASSWORD},
+            secure=True,
+        ),
+        client.post(
+            reverse("second-factor:verify"),
+            {"code": f"{totp(device.bin_key):06d}"},
             secure=True,
         ),
         client.post(reverse("set_language"), {"language": "en", "next": "/"}, secure=True),

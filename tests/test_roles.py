@@ -49,18 +49,25 @@ def run_action(client, model, action, records):
 # The groups -------------------------------------------------------------------------
 
 
-def test_migrations_create_both_roles_with_their_permissions(db):
-    editors, publishers = perms(roles.EDITORS), perms(roles.PUBLISHERS)
+def test_migrations_create_the_three_roles_with_their_permissions(db):
+    editors, reviewers = perms(roles.EDITORS), perms(roles.REVIEWERS)
+    publishers = perms(roles.PUBLISHERS)
     for model in roles.MODELS:
-        for action in ("add", "change", "view"):
-            assert ("cooperation", f"{action}_{model}") in editors
+        assert {("cooperation", f"view_{model}")} <= editors & reviewers & publishers
+        for action in ("add", "change", "delete"):
             assert ("cooperation", f"{action}_{model}") in publishers
+            assert ("cooperation", f"{action}_{model}") not in reviewers
+    for model in roles.RECORDS:
+        assert {("cooperation", f"add_{model}"), ("cooperation", f"change_{model}")} <= editors
+    for model in roles.REFERENCE:
+        assert not {("cooperation", f"{action}_{model}") for action in ("add", "change")} & editors
+    for model in roles.PUBLISHABLE:
         assert ("cooperation", f"delete_{model}") not in editors
-        assert ("cooperation", f"delete_{model}") in publishers
-    for model in ("project", "pairing", "beneficiary"):
-        assert ("cooperation", f"publish_{model}") not in editors
         assert ("cooperation", f"publish_{model}") in publishers
-    assert {app for app, _codename in editors | publishers} == {"cooperation"}
+        assert ("cooperation", f"publish_{model}") not in editors | reviewers
+    assert ("cooperation", "review_revision") in reviewers
+    assert ("cooperation", "review_revision") not in editors | publishers
+    assert {app for app, _codename in editors | reviewers | publishers} == {"cooperation"}
 
 
 def test_roles_cover_every_model_in_the_admin():
@@ -68,7 +75,7 @@ def test_roles_cover_every_model_in_the_admin():
     names = {
         model._meta.model_name for model in registered if model._meta.app_label == "cooperation"
     }
-    assert set(roles.MODELS) == names
+    assert set(roles.MODELS) == names - {"revision"}  # revisions are seen by every role
 
 
 # Editors ----------------------------------------------------------------------------
@@ -154,14 +161,27 @@ def test_editor_cannot_open_the_delete_page(editor, world):
 
 
 @pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
-def test_publisher_publishes_and_unpublishes_through_the_changelist(publisher, world, model):
+def test_publisher_publishes_reviewed_drafts_and_unpublishes_through_the_changelist(
+    publisher, world, model
+):
+    from django.test import Client
+
+    from cooperation import publishing
+    from tests.factories import make_staff
+
     first, second = make_record(world, model, DRAFT), make_record(world, model, DRAFT)
+    editor, reviewer = make_staff(roles.EDITORS), make_staff(roles.REVIEWERS)
+    for record in (first, second):
+        revision = publishing.start(editor, record)
+        publishing.step(editor, revision, publishing.Action.SUBMITTED)
+        publishing.step(reviewer, revision, publishing.Action.APPROVED)
     response = run_action(publisher, model, "publish", [first, second])
     assert response.status_code == 200
-    assert "已发布 2 条记录。" in response.content.decode()
+    assert "已发布 2 条修订。" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (PUBLISHED, PUBLISHED)
+    assert Client().get(first.get_absolute_url()).status_code == 200
     response = run_action(publisher, model, "unpublish", [first])
     assert "已撤回 1 条记录。" in response.content.decode()
     first.refresh_from_db()
@@ -293,20 +313,17 @@ def test_editor_import_cannot_publish(editor, world):
     assert Project.objects.get(slug="zy-draft").title == "紫云草稿项目"
 
 
-def test_editor_import_cannot_unpublish(editor, world):
+def test_no_import_changes_a_publication_state(publisher, world):
     make_project(world.pairing, world.source, slug="zy-old", status=PUBLISHED)
-    preview = admin_import(
-        editor,
-        "project",
-        "projects.csv",
-        "slug,title,category,pairing,start_year,status,source\n"
-        f"zy-old,紫云旧项目,industry,{world.pairing.pk},2023,draft,{world.source.slug}\n".encode(),
+    make_project(world.pairing, world.source, slug="zy-draft", status=DRAFT)
+    import_projects(
+        publisher,
+        world,
+        [
+            ("zy-old", "紫云旧项目", DRAFT),
+            ("zy-draft", "紫云草稿", PUBLISHED),
+            ("zy-new", "紫云新项目", PUBLISHED),
+        ],
     )
-    assert "confirm_form" not in preview.context
-    assert "只有发布者可以修改" in preview.content.decode()
-    assert Project.objects.get(slug="zy-old").status == PUBLISHED
-
-
-def test_publisher_import_publishes(publisher, world):
-    import_projects(publisher, world, [("zy-new", "紫云新项目", PUBLISHED)])
-    assert Project.objects.get(slug="zy-new").status == PUBLISHED
+    status = dict(Project.objects.values_list("slug", "status"))
+    assert status == {"zy-old": PUBLISHED, "zy-draft": DRAFT, "zy-new": DRAFT}

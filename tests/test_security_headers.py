@@ -52,6 +52,7 @@ def production_env(**extra):
     return {
         "PATH": os.environ["PATH"],
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_AUDIT_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "xiezuo.example.gov.cn",
         "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
         **extra,

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from cooperation.admin.publishing import LiveRecordInlineMixin
 from cooperation.models import (
     Benefit,
     Event,
@@ -11,7 +10,7 @@ from cooperation.models import (
 )
 
 
-class FigureInline(LiveRecordInlineMixin, admin.StackedInline):
+class FigureInline(admin.StackedInline):
     model = Figure
     extra = 0
     autocomplete_fields = ["source", "part_of", "places"]
@@ -45,19 +44,19 @@ class BenefitFigureInline(FigureInline):
     fk_name = "benefit"
 
 
-class ProjectLocationInline(LiveRecordInlineMixin, admin.TabularInline):
+class ProjectLocationInline(admin.TabularInline):
     model = ProjectLocation
     extra = 0
     autocomplete_fields = ["region"]
 
 
-class ProjectOrganizationInline(LiveRecordInlineMixin, admin.TabularInline):
+class ProjectOrganizationInline(admin.TabularInline):
     model = ProjectOrganization
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class BenefitInline(LiveRecordInlineMixin, admin.TabularInline):
+class BenefitInline(admin.TabularInline):
     model = Benefit
     extra = 0
     autocomplete_fields = ["project", "beneficiary", "source"]
@@ -65,7 +64,7 @@ class BenefitInline(LiveRecordInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class EventInline(LiveRecordInlineMixin, admin.TabularInline):
+class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     autocomplete_fields = ["pairing", "project", "source"]
@@ -73,7 +72,7 @@ class EventInline(LiveRecordInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class IndicatorInline(LiveRecordInlineMixin, admin.TabularInline):
+class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
     fields = ["measure", "year", "note"]

@@ -1,107 +1,207 @@
-"""The admin's side of the publishing rules (cooperation/publishing.py): editors save
-drafts; a published record, and whatever is shown as part of it, is changed, published,
-unpublished or deleted only by a publisher. An editor sees such a record read-only, told to
-ask a publisher, and a change sent anyway (a form, an inline, a revert from History, an
-import) is refused with that message and saves nothing.
+"""The admin's side of review (cooperation/publishing.py, cooperation/editing.py): every
+form, inline, delete, revert, bulk action and import runs as an edit, so that a change to a
+published page is kept as a revision, and the form shows the open revision, not the
+published version. A publication state is changed only by the review's steps (and a
+publisher's withdrawal), never by a form or a file.
 """
 
-import copy
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.forms.models import construct_instance
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cooperation import publishing
 from cooperation.admin.base import HistoryAdmin
 from cooperation.admin.imports import ImportExportHistoryAdmin
-from cooperation.models import Publication
-from cooperation.publishing import PUBLISHABLE, REFUSAL, may_change
+from cooperation.editing import editing
+from cooperation.models import Publication, Revision
+
+UNATTENDED_ACTIONS = {"publish", "unpublish", "submit_for_review"}
 
 
-class LiveRecordForm(forms.ModelForm):
-    """Refuses a save whose result would change a published record's public page, for
-    the user the admin gave it (an editor attaching a figure to a published project).
+class EditingMixin:
+    """Runs each writing view of a ModelAdmin as an edit (cooperation/editing.py)."""
 
-    A publishable record itself is judged as stored (LiveRecordMixin): an editor cannot
-    change its state, so an old published version it is reverted to stays a draft. An
-    inline row left as it was is not judged: it changes nothing."""
-
-    user = None
-
-    def clean(self):
-        cleaned = super().clean()
-        untouched = self.instance.pk is not None and not self.has_changed()
-        judged_here = not isinstance(self.instance, PUBLISHABLE) and not untouched
-        if self.user is not None and not self.errors and judged_here:
-            target = construct_instance(self, copy.copy(self.instance))
-            if not may_change(self.user, target):
-                raise ValidationError(REFUSAL)
-        return cleaned
-
-
-def for_user(form_class, user):
-    return type(form_class.__name__, (form_class,), {"user": user})
-
-
-class LiveRecordInlineMixin:
-    form = LiveRecordForm
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form = for_user(formset.form, request.user)
-        return formset
-
-
-class LiveRecordMixin:
-    """Guards a ModelAdmin's change form, inlines, History revert and delete."""
-
-    form = LiveRecordForm
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        return for_user(super().get_form(request, obj, change, **kwargs), request.user)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_change(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_change(request.user, obj))
+    change_form_template = "admin/cooperation/change_form.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        refused = self.refuse_live_change(request, object_id)
-        return refused or super().changeform_view(request, object_id, form_url, extra_context)
+        extra_context = {**(extra_context or {}), **self.review_context(request, object_id)}
+        view = super().changeform_view
+        return self.as_edit(
+            request, object_id, lambda: view(request, object_id, form_url, extra_context)
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        view = super().delete_view
+        return self.as_edit(request, object_id, lambda: view(request, object_id, extra_context))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        refused = self.refuse_live_change(request, object_id)
-        return refused or super().history_form_view(request, object_id, version_id, extra_context)
+        view = super().history_form_view
+        return self.as_edit(
+            request, object_id, lambda: view(request, object_id, version_id, extra_context)
+        )
 
-    def refuse_live_change(self, request, object_id):
-        """Tells an editor on a live record to ask a publisher; refuses what they send."""
+    def changelist_view(self, request, extra_context=None):
+        view = super().changelist_view
+        if request.method != "POST" or request.POST.get("action") in UNATTENDED_ACTIONS:
+            return view(request, extra_context)
+        return self.as_edit(request, None, lambda: view(request, extra_context))
+
+    def as_edit(self, request, object_id, view):
         stored = self.get_object(request, unquote(object_id)) if object_id else None
-        if stored is None or may_change(request.user, stored):
-            return None
-        if request.method != "POST":
-            self.message_user(request, REFUSAL, messages.WARNING)
-            return None
-        self.message_user(request, _("未保存。") + str(REFUSAL), messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
+        return as_edit(request, [stored] if stored is not None else [], view)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # A success said while editing waits: if the edit became a revision, it is that
+        # which is said, not "changed successfully".
+        held = getattr(request, "held_messages", None)
+        if held is not None and level == messages.SUCCESS:
+            held.append((message, level))
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def review_context(self, request, object_id):
+        stored = self.get_object(request, unquote(object_id)) if object_id else None
+        roots = publishing.shown_under(stored) if stored is not None else []
+        return {
+            "review_roots": [
+                (root, Revision.objects.open().of(root).first(), content_type_id(root))
+                for root in roots
+            ]
+        }
 
 
-class LiveRecordAdmin(LiveRecordMixin, HistoryAdmin):
+def as_edit(request, records, view):
+    """Runs `view` as an edit of `records` (and of whatever it saves), rendered before the
+    edit ends; a success message it gives is replaced by the revision it became."""
+    request.held_messages = []
+    with editing(request.user, records) as edit:
+        response = view()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    held, request.held_messages = request.held_messages, None
+    if not edit.live:
+        for message, level in held:
+            messages.add_message(request, level, message)
+    for revision in edit.revisions:
+        messages.add_message(request, messages.SUCCESS, kept_as_revision(revision))
+    if edit.live and not records and len(edit.revisions) == 1 and response.status_code == 302:
+        # A record added to a published page exists only in the revision: show that.
+        return HttpResponseRedirect(edit.revisions[0].get_absolute_url())
+    return response
+
+
+def content_type_id(record):
+    return ContentType.objects.get_for_model(record).pk
+
+
+def kept_as_revision(revision):
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("已保存到修订中；公众在它审核并发布之前仍看到已发布的版本。"),
+        revision.get_absolute_url(),
+        revision,
+    )
+
+
+class EditingAdmin(EditingMixin, HistoryAdmin):
     pass
 
 
-class LiveRecordImportAdmin(LiveRecordMixin, ImportExportHistoryAdmin):
-    pass
+class EditingImportAdmin(EditingMixin, ImportExportHistoryAdmin):
+    def process_import(self, request, **kwargs):
+        view = super().process_import
+        return as_edit(request, [], lambda: view(request, **kwargs))
 
 
-def delete_unpublished(modeladmin, request, queryset):
+class PublishableAdmin(EditingImportAdmin):
+    """Drafts are written in place; published records through revisions. Publishing takes
+    an approved revision; a publisher may withdraw a record at once (a takedown must not
+    wait for review), and only a draft may be deleted."""
+
+    actions = ["submit_for_review", "publish", "unpublish"]
+
+    def has_publish_permission(self, request):
+        return publishing.may_publish(request.user, self.model)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "status"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Also when reverting to a published version from the History page.
+        stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True)
+        obj.status = (stored.first() if change else None) or Publication.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (delete_drafts, "delete_selected", description)
+        return actions
+
+    @admin.action(description=_("提交所选记录的修订审核"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        done, refused = 0, []
+        for record in queryset:
+            revision = Revision.objects.open().of(record).first()
+            if revision is None and record.is_published:
+                refused.append(_("%(record)s：没有未发布的修改") % {"record": record})
+                continue
+            revision = revision or publishing.start(request.user, record)
+            try:
+                publishing.step(request.user, revision, publishing.Action.SUBMITTED)
+                done += 1
+            except ValueError as error:
+                refused.append(f"{record}：{error}")
+        self.tell(request, done, refused, _("已提交 %(count)d 条修订审核。"))
+
+    @admin.action(description=_("发布所选记录已审核的修订"), permissions=["publish"])
+    def publish(self, request, queryset):
+        done, refused = 0, []
+        for record in queryset:
+            revision = Revision.objects.open().of(record).first()
+            if revision is None:
+                refused.append(_("%(record)s：没有待发布的修订") % {"record": record})
+                continue
+            try:
+                publishing.step(request.user, revision, publishing.Action.PUBLISHED)
+                done += 1
+            except ValueError as error:
+                refused.append(f"{record}：{error}")
+        self.tell(request, done, refused, _("已发布 %(count)d 条修订。"))
+
+    @admin.action(description=_("撤回所选记录（改为草稿）"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        changed = 0
+        for record in queryset.filter(status=Publication.PUBLISHED):
+            record.status = Publication.DRAFT
+            record.save(update_fields=["status", "updated_at"])
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("已撤回 %(count)d 条记录。", "已撤回 %(count)d 条记录。", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    def tell(self, request, done, refused, said):
+        if done:
+            self.message_user(request, said % {"count": done}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, "；".join(map(str, refused)), messages.WARNING)
+
+
+def delete_drafts(modeladmin, request, queryset):
     """Django's bulk delete, refused as a whole while a selected record is published."""
     published = queryset.filter(status=Publication.PUBLISHED).count()
     if published:
@@ -113,66 +213,3 @@ def delete_unpublished(modeladmin, request, queryset):
         )
         return None
     return delete_selected(modeladmin, request, queryset)
-
-
-class PublishableAdmin(LiveRecordImportAdmin):
-    """Editors save drafts; only publishers change the publication state or delete."""
-
-    actions = ["publish", "unpublish"]
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm(f"cooperation.publish_{self.opts.model_name}")
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            readonly.append("status")
-        return readonly
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        # The status field is read-only for editors; this also covers reverting to a
-        # published version from the History page.
-        if not self.has_publish_permission(request):
-            stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True)
-            obj.status = (stored.first() if change else None) or Publication.DRAFT
-        super().save_model(request, obj, form, change)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            description = actions["delete_selected"][2]
-            actions["delete_selected"] = (delete_unpublished, "delete_selected", description)
-        return actions
-
-    def _set_status(self, request, queryset, status):
-        changed = 0
-        for record in queryset.exclude(status=status):
-            record.status = status
-            record.save(update_fields=["status", "updated_at"])
-            changed += 1
-        return changed
-
-    @admin.action(description=_("发布所选记录"), permissions=["publish"])
-    def publish(self, request, queryset):
-        changed = self._set_status(request, queryset, Publication.PUBLISHED)
-        self.message_user(
-            request,
-            ngettext("已发布 %(count)d 条记录。", "已发布 %(count)d 条记录。", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("撤回所选记录（改为草稿）"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        changed = self._set_status(request, queryset, Publication.DRAFT)
-        self.message_user(
-            request,
-            ngettext("已撤回 %(count)d 条记录。", "已撤回 %(count)d 条记录。", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )

@@ -16,9 +16,9 @@ from cooperation.admin.inlines import (
     ProjectOrganizationInline,
 )
 from cooperation.admin.publishing import (
-    LiveRecordAdmin,
-    LiveRecordImportAdmin,
-    LiveRecordMixin,
+    EditingAdmin,
+    EditingImportAdmin,
+    EditingMixin,
     PublishableAdmin,
 )
 from cooperation.formatting import figure_text, yuan
@@ -163,7 +163,7 @@ class BeneficiaryAdmin(PublishableAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(LiveRecordAdmin):
+class BenefitAdmin(EditingAdmin):
     list_display = ["beneficiary", "project", "kind", "description"]
     list_filter = ["kind"]
     search_fields = ["beneficiary__name", "project__title", "description"]
@@ -173,7 +173,7 @@ class BenefitAdmin(LiveRecordAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(LiveRecordImportAdmin):
+class FigureAdmin(EditingImportAdmin):
     resource_classes = [FigureResource]
     list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
     list_filter = ["measure", "kind", "period_kind", "scope", "qualifier", "unit", "year"]
@@ -219,7 +219,7 @@ class FigureAdmin(LiveRecordImportAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(LiveRecordAdmin):
+class IndicatorAdmin(EditingAdmin):
     list_display = ["measure", "year", "pairing"]
     list_filter = ["measure", "year"]
     search_fields = ["note", "pairing__west_region__name", "pairing__east_region__name"]
@@ -234,7 +234,7 @@ class IndicatorAdmin(LiveRecordAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(LiveRecordAdmin):
+class EventAdmin(EditingAdmin):
     list_display = ["date", "title", "kind", "pairing", "project"]
     list_filter = ["kind"]
     search_fields = ["title", "description"]
@@ -250,7 +250,7 @@ class EventAdmin(LiveRecordAdmin):
 
 
 @admin.register(ProjectLocation)
-class ProjectLocationAdmin(LiveRecordMixin, admin.ModelAdmin):
+class ProjectLocationAdmin(EditingMixin, admin.ModelAdmin):
     list_display = ["project", "region"]
     search_fields = ["project__title", "region__name"]
     autocomplete_fields = ["project", "region"]
@@ -258,7 +258,7 @@ class ProjectLocationAdmin(LiveRecordMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectOrganization)
-class ProjectOrganizationAdmin(LiveRecordMixin, admin.ModelAdmin):
+class ProjectOrganizationAdmin(EditingMixin, admin.ModelAdmin):
     list_display = ["project", "organization", "role"]
     list_filter = ["role"]
     search_fields = ["project__title", "organization__name"]

@@ -34,7 +34,8 @@ class RegionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["side"].required = False
+        if "side" in self.fields:  # not when the form is only viewed
+            self.fields["side"].required = False
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from .history import HistoryBase
 from .pairings import Pairing
 from .places import Organization, Person, Region
 from .projects import Beneficiary, Benefit, Project, ProjectLocation, ProjectOrganization
+from .revisions import ReviewStep, Revision
 from .sources import Source
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Publication",
     "Qualifier",
     "Region",
+    "ReviewStep",
+    "Revision",
     "Side",
     "Source",
     "combine_qualifiers",

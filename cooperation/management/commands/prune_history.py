@@ -9,13 +9,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cooperation.views.audit import history_models
+from portal.audit import delete_sealed, lock_head, write_checkpoint
+from portal.audit_verify import verify
 
 
 class Command(BaseCommand):
     help = (
         "Delete audit records older than --days: change history (keeping each record's "
         "latest version), the admin log and the login logs. Refuses less than the minimum "
-        "retention (180 days)."
+        "retention (180 days). The audit chain is verified first (a broken record is not "
+        "pruned) and a signed checkpoint keeps it verifiable after the delete."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +31,10 @@ class Command(BaseCommand):
             raise CommandError(f"--days {days} is below the minimum retention of {minimum} days.")
         cutoff = timezone.now() - timedelta(days=days)
         with transaction.atomic():
+            lock_head()
+            verdict = verify()
+            if not verdict.whole:
+                self.refuse(verdict, dry_run)
             counts = {}
             for history_model in history_models():
                 newer = history_model.objects.filter(
@@ -46,6 +53,8 @@ class Command(BaseCommand):
                 counts[model._meta.verbose_name] = self.prune(
                     model.objects.filter(attempt_time__lt=cutoff), dry_run
                 )
+            if not dry_run and any(counts.values()):
+                write_checkpoint()
         verb = "Would delete" if dry_run else "Deleted"
         for name, count in counts.items():
             if count:
@@ -55,5 +64,17 @@ class Command(BaseCommand):
     def prune(self, queryset, dry_run):
         if dry_run:
             return queryset.count()
-        deleted, _by_model = queryset.delete()
-        return deleted
+        pks = list(queryset.values_list("pk", flat=True))
+        delete_sealed(queryset.model, pks)
+        return len(pks)
+
+    def refuse(self, verdict, dry_run):
+        for problem in verdict.problems[:20]:
+            self.stderr.write(f"  - {problem}")
+        message = (
+            f"审计记录不完整（{verdict.problem_count} 处问题），不予清理：清理会抹去证据。"
+            "请先运行 manage.py verify_audit 查明原因。"
+        )
+        if not dry_run:
+            raise CommandError(message)
+        self.stderr.write(f"注意：{message}（试运行照常计数）")
