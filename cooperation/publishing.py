@@ -76,17 +76,19 @@ def may_write(user, model):
     return user.has_perm(f"cooperation.change_{model._meta.model_name}")
 
 
+STEPS_FROM = {
+    Action.SUBMITTED: (State.DRAFT, State.RETURNED),
+    Action.APPROVED: (State.SUBMITTED,),
+    Action.RETURNED: (State.SUBMITTED, State.APPROVED),
+    Action.PUBLISHED: (State.APPROVED,),
+    Action.DISCARDED: tuple(Revision.OPEN),
+}
+
+
 def refusal(user, revision, action):
     """Why `user` may not take this step now, or None."""
     model = revision.content_type.model_class()
-    allowed = {
-        Action.SUBMITTED: (State.DRAFT, State.RETURNED),
-        Action.APPROVED: (State.SUBMITTED,),
-        Action.RETURNED: (State.SUBMITTED, State.APPROVED),
-        Action.PUBLISHED: (State.APPROVED,),
-        Action.DISCARDED: tuple(Revision.OPEN),
-    }[action]
-    if revision.state not in allowed:
+    if revision.state not in STEPS_FROM[action]:
         return _("此修订当前为“%(state)s”，不能执行这一步。") % {
             "state": revision.get_state_display()
         }

@@ -119,6 +119,7 @@ class RevisionAdmin(admin.ModelAdmin):
             "buttons": [
                 (action, label, publishing.refusal(request.user, revision, action))
                 for action, label in BUTTONS
+                if revision.state in publishing.STEPS_FROM[action]
             ],
             "published_moved": bool(public)
             and revision.is_open
