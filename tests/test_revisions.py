@@ -288,7 +288,7 @@ def test_a_first_publication_is_reviewed_too(team, world):
     changelist = reverse("admin:cooperation_project_changelist")
     selected = {"_selected_action": [draft.pk]}
     response = team.publisher.post(changelist, selected | {"action": "publish"}, follow=True)
-    assert "没有待发布的修订" in response.content.decode()
+    assert "没有未完成的修订" in response.content.decode()
     team.editor.post(changelist, selected | {"action": "submit_for_review"})
     revision = the_revision(draft)
     assert revision.first_publication and revision.state == State.SUBMITTED

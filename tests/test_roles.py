@@ -177,7 +177,7 @@ def test_publisher_publishes_reviewed_drafts_and_unpublishes_through_the_changel
         publishing.step(reviewer, revision, publishing.Action.APPROVED)
     response = run_action(publisher, model, "publish", [first, second])
     assert response.status_code == 200
-    assert "已发布 2 条修订。" in response.content.decode()
+    assert "发布：2 条修订。" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (PUBLISHED, PUBLISHED)

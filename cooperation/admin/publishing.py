@@ -151,34 +151,40 @@ class PublishableAdmin(EditingImportAdmin):
 
     @admin.action(description=_("提交所选记录的修订审核"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        done, refused = 0, []
-        for record in queryset:
+        def revision_of(record):  # a draft's first publication begins here
             revision = Revision.objects.open().of(record).first()
-            if revision is None and record.is_published:
-                refused.append(_("%(record)s：没有未发布的修改") % {"record": record})
-                continue
-            revision = revision or publishing.start(request.user, record)
-            try:
-                publishing.step(request.user, revision, publishing.Action.SUBMITTED)
-                done += 1
-            except ValueError as error:
-                refused.append(f"{record}：{error}")
-        self.tell(request, done, refused, _("已提交 %(count)d 条修订审核。"))
+            if revision is None and not record.is_published:
+                revision = publishing.start(request.user, record)
+            return revision
+
+        self.take_step(request, queryset, publishing.Action.SUBMITTED, revision_of)
 
     @admin.action(description=_("发布所选记录已审核的修订"), permissions=["publish"])
     def publish(self, request, queryset):
+        def revision_of(record):
+            return Revision.objects.open().of(record).first()
+
+        self.take_step(request, queryset, publishing.Action.PUBLISHED, revision_of)
+
+    def take_step(self, request, queryset, action, revision_of):
         done, refused = 0, []
         for record in queryset:
-            revision = Revision.objects.open().of(record).first()
+            revision = revision_of(record)
             if revision is None:
-                refused.append(_("%(record)s：没有待发布的修订") % {"record": record})
+                refused.append(f"{record}：{_('没有未完成的修订')}")
                 continue
             try:
-                publishing.step(request.user, revision, publishing.Action.PUBLISHED)
+                publishing.step(request.user, revision, action)
                 done += 1
             except ValueError as error:
                 refused.append(f"{record}：{error}")
-        self.tell(request, done, refused, _("已发布 %(count)d 条修订。"))
+        if done:
+            said = ngettext(
+                "%(step)s：%(count)d 条修订。", "%(step)s：%(count)d 条修订。", done
+            ) % {"step": action.label, "count": done}
+            self.message_user(request, said, messages.SUCCESS)
+        if refused:
+            self.message_user(request, "；".join(refused), messages.WARNING)
 
     @admin.action(description=_("撤回所选记录（改为草稿）"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -193,12 +199,6 @@ class PublishableAdmin(EditingImportAdmin):
             % {"count": changed},
             messages.SUCCESS,
         )
-
-    def tell(self, request, done, refused, said):
-        if done:
-            self.message_user(request, said % {"count": done}, messages.SUCCESS)
-        if refused:
-            self.message_user(request, "；".join(map(str, refused)), messages.WARNING)
 
 
 def delete_drafts(modeladmin, request, queryset):
