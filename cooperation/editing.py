@@ -27,7 +27,8 @@ from cooperation.models import Revision
 
 
 class Edit:
-    """What one `editing()` block did: the revisions it kept, the drafts it wrote."""
+    """What one `editing()` block did: whether it touched a published page (and so was
+    rolled back), and the revisions it kept."""
 
     def __init__(self):
         self.revisions = []
@@ -60,9 +61,10 @@ def editing(user, records=()):
     with transaction.atomic():
         for root in roots.values():
             revision = Revision.objects.open().of(root).first()
-            if root.is_published and revision is not None:
-                revisions.written(root, publishing.outcome(revision))
-                edit.live = True
+            if revision is not None and not revision.first_publication:
+                # Also after a withdrawal: the draft's tables take its pending changes.
+                revisions.written(root, publishing.working_copy(revision))
+                edit.live = edit.live or root.is_published
         before = {key: revisions.snapshot(root) for key, root in roots.items()}
         receivers = [(post_save, note), (post_delete, note), (m2m_changed, note_m2m)]
         for signal, receiver in receivers:
@@ -82,19 +84,25 @@ def editing(user, records=()):
         if edit.live:
             transaction.set_rollback(True)
 
-    for key in touched - set(after):
-        model, pk = revisions.split(key)
-        for revision in Revision.objects.open().filter(object_id=pk):
-            if revision.content_type.model_class() is model:
-                revision.state = Revision.State.DISCARDED
-                revision.save(update_fields=["state", "updated_at"])
-                publishing.record_step(user, revision, publishing.Action.DISCARDED)
-    for key, (root, graph) in after.items():
-        if key not in before:
-            before[key] = revisions.snapshot(root) if root.is_published else graph
-        if edit.live and not root.is_published:
-            with transaction.atomic():  # a draft edited with live records: written again
+    with transaction.atomic():
+        for key in touched - set(after):
+            forget_deleted(user, *revisions.split(key))
+        for key, (root, graph) in after.items():
+            if key not in before:
+                before[key] = revisions.snapshot(root) if root.is_published else graph
+            if edit.live and not root.is_published:  # a draft edited with live pages
                 revisions.written(root, graph)
-        revision = publishing.record_edit(user, root, before[key], graph)
-        if revision is not None:
-            edit.revisions.append(revision)
+            revision = publishing.record_edit(user, root, before[key], graph)
+            if revision is not None:
+                edit.revisions.append(revision)
+
+
+def forget_deleted(user, model, pk):
+    """Discards the open revision of a record that was deleted."""
+    if model.objects.filter(pk=pk).exists():  # the deletion was rolled back
+        return
+    for revision in Revision.objects.open().filter(object_id=pk):
+        if revision.content_type.model_class() is model:
+            revision.state = Revision.State.DISCARDED
+            revision.save(update_fields=["state", "updated_at"])
+            publishing.record_step(user, revision, publishing.Action.DISCARDED)

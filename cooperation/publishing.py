@@ -202,6 +202,14 @@ def public_graph(revision):
     return revisions.snapshot(root)
 
 
+def working_copy(revision):
+    """The record's graph with the revision's changes: what its editors see in the admin."""
+    current = revisions.snapshot(revision.record)
+    if revision.first_publication:  # a draft: its tables are its working copy
+        return current
+    return revisions.merged(current, revision.base, revision.proposed)
+
+
 def outcome(revision):
     """What the public would see once the revision is published."""
     root = revision.record
@@ -210,7 +218,7 @@ def outcome(revision):
     if revision.first_publication:
         graph = {key: dict(fields) for key, fields in revision.proposed.items()}
     else:
-        graph = revisions.merged(revisions.snapshot(root), revision.base, revision.proposed)
+        graph = working_copy(revision)
     graph[revisions.key_of(root)]["status"] = Publication.PUBLISHED
     return graph
 

@@ -427,3 +427,17 @@ def test_a_figure_added_to_a_live_page_is_published_without_taking_another_key(t
     other.refresh_from_db()
     assert (other.project, other.label, other.value) == (draft, "草稿资金", 7)
     assert sorted(live.figures.values_list("label", flat=True)) == ["帮扶资金", "新增资金"]
+
+
+def test_a_record_withdrawn_with_a_pending_revision_keeps_its_changes(team, live):
+    team.editor.post(change_url(live), project_form(live, title="紫云红茶"))
+    Project.objects.filter(pk=live.pk).update(status=DRAFT)  # a publisher's takedown
+    team.editor.post(change_url(live), project_form(live, title="紫云红茶", summary="补充"))
+    live.refresh_from_db()
+    assert (live.title, live.summary) == ("紫云红茶", "补充")
+    revision = the_revision(live)
+    step(team.editor, revision, Action.SUBMITTED)
+    step(team.reviewer, revision, Action.APPROVED)
+    step(team.publisher, revision, Action.PUBLISHED)
+    live.refresh_from_db()
+    assert (live.title, live.summary, live.status) == ("紫云红茶", "补充", PUBLISHED)
