@@ -38,8 +38,7 @@ from portal.middleware import client_ip
 
 log = logging.getLogger("portal.accounts")
 
-REVIEWERS = getattr(roles, "REVIEWERS", "审核者")
-ROLES_THAT_NEED_IT = [REVIEWERS, roles.PUBLISHERS]
+ROLES_THAT_NEED_IT = [roles.REVIEWERS, roles.PUBLISHERS]
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODE_LENGTH = 8

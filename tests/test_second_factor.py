@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cooperation import roles
-from portal.second_factor import REVIEWERS, manual_secret, needs_second_factor, replace_backup_codes
+from portal.second_factor import manual_secret, needs_second_factor, replace_backup_codes
 
 PASSWORD = "Ziyun-Nansha-2023"
 
@@ -95,7 +95,7 @@ def test_without_a_verified_second_factor_no_admin_page_opens(client, db, superu
 
 
 def test_reviewers_and_publishers_need_a_second_factor_but_editors_do_not(db):
-    assert needs_second_factor(staff("shenhe", REVIEWERS))
+    assert needs_second_factor(staff("shenhe", roles.REVIEWERS))
     assert needs_second_factor(staff("fabu", roles.PUBLISHERS))
     assert needs_second_factor(staff("guanli", is_superuser=True))
     assert not needs_second_factor(staff("bianji", roles.EDITORS))
