@@ -24,8 +24,22 @@ def article(transactional_db, settings):
     call_command("loaddata", *FIXTURES, verbosity=0)
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(locale="zh-CN").new_page()
+@pytest.fixture
+def contexts(browser):
+    """Browser contexts, closed after the test so that no request outlives it."""
+    opened = []
+
+    def new_context(**options):
+        opened.append(browser.new_context(**options))
+        return opened[-1]
+
+    yield new_context
+    for context in opened:
+        context.close()
+
+
+def sign_in(contexts, live_server, username):
+    page = contexts(locale="zh-CN").new_page()
     errors = []
     page.on("response", lambda answer: errors.append(answer.url) if answer.status >= 400 else None)
     page.on(
@@ -46,7 +60,7 @@ def staff(role, username):
 
 
 def test_a_correction_reaches_the_public_only_through_review(
-    browser, live_server, article, artifacts
+    contexts, live_server, article, artifacts
 ):
     project = Project.objects.published().order_by("pk").first()
     old_title = project.title
@@ -54,13 +68,13 @@ def test_a_correction_reaches_the_public_only_through_review(
     staff(roles.REVIEWERS, "shenhe")
     publisher = staff(roles.PUBLISHERS, "fabu")
 
-    page, editor_errors = sign_in(browser, live_server, "bianji")
+    page, editor_errors = sign_in(contexts, live_server, "bianji")
     page.goto(f"{live_server.url}/admin/cooperation/project/{project.pk}/change/")
     assert "保存的修改将成为一个修订" in page.locator(".review-status").inner_text()
     page.fill("#id_title", old_title + "（更正）")
     page.click("input[name=_save]")
     assert "已保存到修订中" in page.locator(".messagelist").inner_text()
-    public = browser.new_context().new_page()
+    public = contexts().new_page()
     public.goto(live_server.url + project.get_absolute_url())
     assert public.locator("h1").inner_text().strip() == old_title
     page.goto(f"{live_server.url}/admin/cooperation/revision/")
@@ -69,7 +83,7 @@ def test_a_correction_reaches_the_public_only_through_review(
     page.click("button[value=submitted]")
     assert "待审核" in page.locator(".revision strong").inner_text()
 
-    page, reviewer_errors = sign_in(browser, live_server, "shenhe")
+    page, reviewer_errors = sign_in(contexts, live_server, "shenhe")
     page.wait_for_url("**/admin/second-factor/enrol/**")  # a reviewer must enrol first
     assert page.locator("#second-factor-qr svg").count() == 1
     secret = page.locator("#second-factor-secret").inner_text().replace(" ", "")
