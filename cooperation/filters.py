@@ -103,6 +103,22 @@ def placed_beneficiaries():
     return Beneficiary.objects.published()
 
 
+def plain_errors(field):
+    """What a visitor is told about a value a filter cannot use, in plain words rather than
+    Django's form wording ("确保该变量包含不超过 100 字符")."""
+    if isinstance(field, forms.IntegerField):
+        return {
+            "invalid": _("年份请写四位数字，例如 2023。"),
+            "min_value": _("年份不能早于 %(limit_value)s 年。"),
+            "max_value": _("年份不能晚于 %(limit_value)s 年。"),
+        }
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return {"invalid_choice": _("没有这个选项，请从列表中选择。")}
+    if isinstance(field, forms.CharField):
+        return {"max_length": _("最多 %(limit_value)d 个字，请缩短后再试。")}
+    return {}
+
+
 class PortalFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"), method="search", max_length=SEARCH_MAX_LENGTH, widget=SearchInput
@@ -114,6 +130,7 @@ class PortalFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
+            field.error_messages.update(plain_errors(field))
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select"
             else:

@@ -150,6 +150,8 @@ def publish(revision):
         target = revisions.merged(current, revision.base, revision.proposed)
     target[revisions.key_of(root)]["status"] = Publication.PUBLISHED
     revision.proposed = revisions.written(root, target)
+    # The page's "last updated" is when its content last went public.
+    model.objects.get(pk=root.pk).save(update_fields=["updated_at"])
 
 
 def record_step(user, revision, action, comment=""):

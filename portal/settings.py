@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.site_identity",
             ],
         },
     },
@@ -300,6 +301,13 @@ AUDIT_CHAINED_MODELS = ["admin.LogEntry", "axes.AccessFailureLog", "cooperation.
 # account take every step, for `make run` only; the admin shows a banner while it is on.
 REVIEW_PEOPLE = int(env_choice("DJANGO_REVIEW_PEOPLE", "2", {"2", "3"}))
 REVIEW_SOLO = env_bool("DJANGO_REVIEW_SOLO", False)
+
+# The footer's lines that Chinese government sites carry, each shown only when set: who runs
+# the site (主办单位), how to reach them, the ICP备案号 and the 网站标识码. None is invented.
+SITE_PUBLISHER = os.environ.get("DJANGO_SITE_PUBLISHER", "").strip()
+SITE_CONTACT = os.environ.get("DJANGO_SITE_CONTACT", "").strip()
+SITE_ICP = os.environ.get("DJANGO_SITE_ICP", "").strip()
+SITE_CODE = os.environ.get("DJANGO_SITE_CODE", "").strip()
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -52,11 +52,12 @@ ENGLISH_NAVIGATION = [
     "Projects",
     "Pairings",
     "Beneficiaries",
+    "Organisations",
     "Regions",
     "Sources",
     "People",
 ]
-CHINESE_NAVIGATION = ["首页", "项目", "结对关系", "受益对象", "区域", "来源", "人员"]
+CHINESE_NAVIGATION = ["首页", "项目", "结对关系", "受益对象", "单位", "区域", "来源", "人员"]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 ATTRIBUTES_READ = ("aria-label", "title", "alt", "placeholder")
 INTERFACE_TAGS = {"th", "label", "dt", "button", "caption", "figcaption", "legend", "summary"}

@@ -132,3 +132,19 @@ def test_blank_values_are_no_filter(rows, client):
 
     assert response.context["filter"].is_valid()
     assert len(shown(response)) == 25
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ({"q": "茶" * 101}, "最多 100 个字，请缩短后再试。"),
+        ({"year": "二〇二三"}, "年份请写四位数字，例如 2023。"),
+        ({"year": "1999"}, "年份不能早于 2000 年。"),
+        ({"year": "2101"}, "年份不能晚于 2100 年。"),
+        ({"category": "tea"}, "没有这个选项，请从列表中选择。"),
+    ],
+)
+def test_a_filter_value_that_cannot_be_used_is_explained_in_plain_words(rows, client, query, said):
+    page = client.get(reverse("cooperation:project-list"), query).content.decode()
+    assert said in page
+    assert "确保" not in page and "Ensure" not in page

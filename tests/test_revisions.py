@@ -174,8 +174,10 @@ def test_a_revision_goes_live_once_approved_and_published(team, live):
     step(team.editor, revision, Action.SUBMITTED)
     step(team.reviewer, revision, Action.APPROVED)
     assert public_view(live)[0] == "紫云茶叶"
+    before = Project.objects.get(pk=live.pk).updated_at
     response = step(team.publisher, revision, Action.PUBLISHED)
     assert response.status_code == 200
+    assert Project.objects.get(pk=live.pk).updated_at > before  # its "last updated"
 
     revision.refresh_from_db()
     assert revision.state == State.PUBLISHED
