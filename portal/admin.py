@@ -12,10 +12,15 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffAccountAdmin(UserAdmin):
-    """Accounts are deactivated, never deleted, so that their admin log and history stay."""
+    """Accounts are deactivated, never deleted, so that their admin log and history stay;
+    and keep their name, which the sealed audit rows name them by (portal/audit.py)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "username"] if obj is not None else readonly
 
     def delete_view(self, request, object_id, extra_context=None):
         self.message_user(

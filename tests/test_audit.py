@@ -296,3 +296,14 @@ def test_simple_history_cleaner_is_disabled_in_favour_of_prune(world):
     with pytest.raises(CommandError, match="prune_history"):
         call_command("clean_old_history", days=1)
     assert Region.history.exists()
+
+
+def test_an_account_keeps_its_name_once_created(client, editor):
+    """The audit chain names users by user name: a renamed account would make its sealed
+    rows look altered."""
+    admin = User.objects.create_superuser("guanliyuan", password="Ziyun-Nansha-2023")
+    client.force_login(admin)
+    url = reverse("admin:auth_user_change", args=[editor.pk])
+    form = client.get(url).context["adminform"]
+    assert "username" in form.readonly_fields and "username" not in form.form.fields
+    assert "username" in client.get(reverse("admin:auth_user_add")).context["adminform"].form.fields
