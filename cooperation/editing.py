@@ -6,6 +6,8 @@ inlines, delete, a revert from History, bulk actions, spreadsheet imports) runs 
 the tables, lets Django's own code validate and save as usual, and notes which public
 pages (cooperation/revisions.py: graphs) the saves touched. Then:
 
+Only the pages whose records were saved or deleted are read back:
+
 - a graph that is published is read back as the edited working copy, the transaction is
   rolled back, and the copy goes into its revision (publishing.record_edit): the public
   keeps the published version;
@@ -46,7 +48,7 @@ def roots_of(record):
 def editing(user, records=()):
     edit = Edit()
     roots = {revisions.key_of(root): root for record in records for root in roots_of(record)}
-    touched = set(roots)
+    touched = set()  # the pages whose records were saved or deleted
     thread = threading.get_ident()
 
     def note(sender, instance, raw=False, **kwargs):

@@ -57,7 +57,6 @@ PARTS = {
         (Figure, "benefit__beneficiary"),
     ],
 }
-ROOTS = tuple(PARTS)
 # Saved in this order (a figure may point to a benefit, a part to its whole); deleted in
 # the reverse one.
 WRITE_ORDER = [Project, Pairing, Beneficiary, ProjectLocation, ProjectOrganization, Benefit]

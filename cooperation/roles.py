@@ -37,3 +37,23 @@ def codenames(role):
         names += [f"{action}_{model}" for model in MODELS for action in ("add", "change", "delete")]
         names += [f"publish_{model}" for model in PUBLISHABLE]
     return names
+
+
+def grant(apps, names):
+    """Gives each of these roles exactly its permissions, creating the groups as needed;
+    for data migrations, which run before Django creates the permissions itself."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in names:
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="cooperation", codename__in=codenames(role)
+            )
+        )

@@ -29,31 +29,30 @@ class EditingMixin:
     change_form_template = "admin/cooperation/change_form.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), **self.review_context(request, object_id)}
+        stored = self.stored(request, object_id)
+        extra_context = {**(extra_context or {}), "review_roots": review_roots(stored)}
         view = super().changeform_view
-        return self.as_edit(
-            request, object_id, lambda: view(request, object_id, form_url, extra_context)
-        )
+        return as_edit(request, stored, lambda: view(request, object_id, form_url, extra_context))
 
     def delete_view(self, request, object_id, extra_context=None):
         view = super().delete_view
-        return self.as_edit(request, object_id, lambda: view(request, object_id, extra_context))
+        stored = self.stored(request, object_id)
+        return as_edit(request, stored, lambda: view(request, object_id, extra_context))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         view = super().history_form_view
-        return self.as_edit(
-            request, object_id, lambda: view(request, object_id, version_id, extra_context)
-        )
+        stored = self.stored(request, object_id)
+        return as_edit(request, stored, lambda: view(request, object_id, version_id, extra_context))
 
     def changelist_view(self, request, extra_context=None):
         view = super().changelist_view
         if request.method != "POST" or request.POST.get("action") in UNATTENDED_ACTIONS:
             return view(request, extra_context)
-        return self.as_edit(request, None, lambda: view(request, extra_context))
+        return as_edit(request, None, lambda: view(request, extra_context))
 
-    def as_edit(self, request, object_id, view):
-        stored = self.get_object(request, unquote(object_id)) if object_id else None
-        return as_edit(request, [stored] if stored is not None else [], view)
+    def stored(self, request, object_id):
+        """The record as the tables hold it (the published version), or None."""
+        return self.get_object(request, unquote(object_id)) if object_id else None
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # A success said while editing waits: if the edit became a revision, it is that
@@ -64,20 +63,21 @@ class EditingMixin:
             return
         super().message_user(request, message, level, *args, **kwargs)
 
-    def review_context(self, request, object_id):
-        stored = self.get_object(request, unquote(object_id)) if object_id else None
-        roots = publishing.shown_under(stored) if stored is not None else []
-        return {
-            "review_roots": [
-                (root, Revision.objects.open().of(root).first(), content_type_id(root))
-                for root in roots
-            ]
-        }
+
+def review_roots(stored):
+    """For the change form's note: each page the record is shown on, its open revision,
+    and its content type (for the first-publication button)."""
+    roots = publishing.shown_under(stored) if stored is not None else []
+    return [
+        (root, Revision.objects.open().of(root).first(), content_type_id(root)) for root in roots
+    ]
 
 
-def as_edit(request, records, view):
-    """Runs `view` as an edit of `records` (and of whatever it saves), rendered before the
-    edit ends; a success message it gives is replaced by the revision it became."""
+def as_edit(request, stored, view):
+    """Runs `view` as an edit of the `stored` record (if any) and of whatever it saves,
+    rendered before the edit ends; a success message it gives is replaced by the revision
+    it became."""
+    records = [] if stored is None else [stored]
     request.held_messages = []
     with editing(request.user, records) as edit:
         response = view()
@@ -89,7 +89,7 @@ def as_edit(request, records, view):
             messages.add_message(request, level, message)
     for revision in edit.revisions:
         messages.add_message(request, messages.SUCCESS, kept_as_revision(revision))
-    if edit.live and not records and len(edit.revisions) == 1 and response.status_code == 302:
+    if edit.live and stored is None and len(edit.revisions) == 1 and response.status_code == 302:
         # A record added to a published page exists only in the revision: show that.
         return HttpResponseRedirect(edit.revisions[0].get_absolute_url())
     return response
@@ -115,7 +115,7 @@ class EditingAdmin(EditingMixin, HistoryAdmin):
 class EditingImportAdmin(EditingMixin, ImportExportHistoryAdmin):
     def process_import(self, request, **kwargs):
         view = super().process_import
-        return as_edit(request, [], lambda: view(request, **kwargs))
+        return as_edit(request, None, lambda: view(request, **kwargs))
 
 
 class PublishableAdmin(EditingImportAdmin):

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 from cooperation import roles
@@ -10,19 +9,7 @@ from cooperation import roles
 
 def set_roles(apps, schema_editor):
     """Adds the reviewers' role, and leaves the reference records to publishers."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role in roles.ROLES:
-        group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="cooperation", codename__in=roles.codenames(role)
-            )
-        )
+    roles.grant(apps, roles.ROLES)
 
 
 def remove_reviewers(apps, schema_editor):
