@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.formatting import period_label, quantity_text
 from cooperation.models import Figure, Publication, Qualifier, combine_qualifiers
+from cooperation.models.base import period_words
 from cooperation.models.periods import Period
 
 Measure, Unit = Figure.Measure, Figure.Unit
@@ -194,6 +195,11 @@ class Group:
     first: datetime.date | None
     last: datetime.date | None
     words: str
+    words_en: str = ""
+
+    @property
+    def period_words(self):
+        return period_words(self.words, self.words_en)
 
     def merged(self, other):
         """Two groups of the same reason and qualifier from sets that share no figure."""
@@ -265,7 +271,7 @@ class Total:
         if group is None:
             return ""
         kind = Period.CUMULATIVE if group.reason == Reason.CUMULATIVE else Period.STOCK
-        return period_label(group.words, kind, None, group.last)
+        return period_label(group.period_words, kind, None, group.last)
 
     @property
     def shared(self):
@@ -297,7 +303,7 @@ class Total:
         # The span of what was added, in a year's view too: 2023年前三季度 is not 2023年.
         first = min(group.first for group in self.added if group.first)
         last = max(group.last for group in self.added if group.last)
-        words = self.added[0].words if self.count == 1 else ""
+        words = self.added[0].period_words if self.count == 1 else ""
         return period_label(words, Period.FLOW, first, last)
 
     @property
@@ -339,6 +345,7 @@ def totals_by(by, figure_sets, year=None, headlines=HEADLINES):
             first=as_date(row["first"]),
             last=as_date(row["last"]),
             words=row["words"] if row["count"] == 1 else "",
+            words_en=row["words_en"] if row["count"] == 1 else "",
         )
         key = (row["group_key"], row["measure"], group.reason, group.qualifier)
         groups[key] = groups[key].merged(group) if key in groups else group
@@ -367,6 +374,7 @@ def listed(figures, year, units):
             "period_start",
             "period_end",
             "period",
+            "period_en",
         )
     )
 
@@ -375,7 +383,8 @@ GROUPED = """
     WITH figures AS MATERIALIZED ({figures})
     SELECT group_key, measure, reason, qualifier, SUM(value) AS total, COUNT(*) AS count,
            SUM(CASE WHEN period_kind = %s THEN 1 ELSE 0 END) AS unknown,
-           MIN(period_start) AS first, MAX(period_end) AS last, MAX(period) AS words
+           MIN(period_start) AS first, MAX(period_end) AS last, MAX(period) AS words,
+           MAX(period_en) AS words_en
     FROM figures
     GROUP BY group_key, measure, reason, qualifier
 """

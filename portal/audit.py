@@ -15,7 +15,9 @@ rotated: old entries keep the macs of the key they were made with.
 Canonical content: concrete fields, sorted, as JSON; times in UTC cut to milliseconds and
 decimals normalized, so that a JSON dump and load still verifies. A key to a model with
 natural keys (users) counts as that natural key, because --natural-primary dumps renumber
-those models. Keys Django clears itself (on_delete=SET_NULL: history_user,
+those models. Fields marked `audit_added_later` count only when not empty, so that adding
+such a field keeps earlier rows verifiable. Keys Django clears itself (on_delete=SET_NULL:
+history_user,
 LogEntry.content_type) are left out; history rows keep the sealed history_username.
 
 verify() checks each row against its entry, entries whose row is gone, rows without an
@@ -102,6 +104,12 @@ def chained_fields(model):
     )
 
 
+def added_later(field):
+    """A field added to an audited table after rows were sealed (marked so by its model)
+    counts only once it holds something: an empty one is what the row held before it."""
+    return getattr(field, "audit_added_later", False)
+
+
 def by_natural_key(field):
     return field.is_relation and hasattr(field.related_model, "natural_key")
 
@@ -131,6 +139,8 @@ def plain(value):
 def row_digest(model, row):
     content = {}
     for field in chained_fields(model):
+        if added_later(field) and getattr(row, field.attname) in ("", None):
+            continue
         if by_natural_key(field):
             related = getattr(row, field.name)
             content[field.attname] = None if related is None else list(related.natural_key())

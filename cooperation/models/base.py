@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 FIRST_YEAR = 2000
@@ -23,6 +24,42 @@ class Publication(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     ARCHIVED = "archived", _("已归档")
+
+
+def added_later(field):
+    """A field added after history rows were sealed: the audit chain counts it only once it
+    holds something, so that those rows still verify (portal.audit)."""
+    field.audit_added_later = True
+    return field
+
+
+def english(field):
+    """The English version of a public text field, stored beside the Chinese as `<name>_en`:
+    optional, an empty one falling back to the Chinese (Translated)."""
+    field.blank = True
+    return added_later(field)
+
+
+def in_english():
+    return (get_language() or "").startswith("en")
+
+
+def period_words(chinese, english):
+    """A period as the source words it, in the current language: English pages without an
+    English wording show the dates the words were read as (formatting.period_label)."""
+    return english if in_english() else chinese
+
+
+class Translated:
+    """A record whose public texts have English versions (`english()` fields)."""
+
+    def translated(self, name):
+        """The field's text in the current language: English where entered, else Chinese."""
+        if in_english():
+            text = getattr(self, f"{name}_en", "")
+            if text:
+                return text
+        return getattr(self, name)
 
 
 class RemembersLoaded:
@@ -77,7 +114,7 @@ class Publishable(models.Model):
         return self.status == Publication.PUBLISHED
 
 
-class Cited(models.Model):
+class Cited(Translated, models.Model):
     """A record that says which source it comes from, and quotes the sentence."""
 
     source = models.ForeignKey(
@@ -86,11 +123,18 @@ class Cited(models.Model):
         on_delete=models.PROTECT,
     )
     quote = models.TextField(_("原文引用"), blank=True, help_text=_("来源中支持此记录的原句。"))
+    quote_en = english(
+        models.TextField(
+            _("原文引用的英文释义"),
+            help_text=_("引文本身保留中文原文；此处填写供英文读者参考的释义。"),
+        )
+    )
     source_note = models.TextField(
         _("引用说明"),
         blank=True,
         help_text=_("来源表述有歧义时，说明采用的理解。"),
     )
+    source_note_en = english(models.TextField(_("引用说明（英文）")))
 
     class Meta:
         abstract = True

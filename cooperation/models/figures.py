@@ -18,6 +18,9 @@ from .base import (
     Cited,
     Publication,
     RemembersLoaded,
+    Translated,
+    english,
+    period_words,
     year_in_range,
     year_validators,
 )
@@ -95,6 +98,7 @@ class Figure(Cited):
     label = models.CharField(
         _("名称"), max_length=200, help_text=_("来源中的说法，如“实际到位投资额”。")
     )
+    label_en = english(models.CharField(_("名称（英文）"), max_length=200))
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=2)
     unit = models.CharField(pgettext_lazy("计量", "单位"), max_length=8, choices=Unit.choices)
     qualifier = models.CharField(
@@ -121,6 +125,11 @@ class Figure(Cited):
         max_length=50,
         blank=True,
         help_text=_("来源原话，如“2023年前三季度”“一年来”“截至目前”。"),
+    )
+    period_en = english(
+        models.CharField(
+            _("期间说法（英文）"), max_length=50, help_text=_("如“first three quarters of 2023”。")
+        )
     )
     year = models.PositiveSmallIntegerField(
         _("年份"),
@@ -246,11 +255,19 @@ class Figure(Cited):
         ]
 
     def __str__(self):
-        return _("%(label)s：%(value)s") % {"label": self.label, "value": figure_text(self)}
+        return _("%(label)s：%(value)s") % {
+            "label": self.translated("label"),
+            "value": figure_text(self),
+        }
 
     @property
     def period_label(self):
-        return period_label(self.period, self.period_kind, self.period_start, self.period_end)
+        return period_label(
+            period_words(self.period, self.period_en),
+            self.period_kind,
+            self.period_start,
+            self.period_end,
+        )
 
     @property
     def owner(self):
@@ -306,7 +323,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(pairing__status=Publication.PUBLISHED)
 
 
-class Indicator(RemembersLoaded, models.Model):
+class Indicator(RemembersLoaded, Translated, models.Model):
     """An annual measure of a whole pairing, not of one project (e.g. cadres sent that year)."""
 
     LOADED = ("pairing_id",)
@@ -317,6 +334,7 @@ class Indicator(RemembersLoaded, models.Model):
     measure = models.CharField(_("指标"), max_length=32, choices=Figure.Measure.choices)
     year = models.PositiveSmallIntegerField(_("年份"), validators=year_validators)
     note = models.TextField(_("说明"), blank=True)
+    note_en = english(models.TextField(_("说明（英文）")))
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -387,6 +405,7 @@ class Event(Cited):
         YEAR = "year", _("年")
 
     title = models.CharField(_("标题"), max_length=200)
+    title_en = english(models.CharField(_("标题（英文）"), max_length=200))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     date = models.DateField(_("日期"))
     date_precision = models.CharField(
@@ -416,6 +435,7 @@ class Event(Cited):
         Person, verbose_name=pgettext_lazy("复数", "人员"), blank=True, related_name="events"
     )
     description = models.TextField(_("说明"), blank=True)
+    description_en = english(models.TextField(_("说明（英文）")))
 
     objects = EventQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from .base import Cited, Publishable, Side, year_in_range, year_validators
+from .base import Cited, Publishable, Side, english, year_in_range, year_validators
 from .places import Organization, Region
 
 
@@ -138,6 +138,7 @@ class Pairing(Publishable, Cited):
         _("起始年份"), null=True, blank=True, validators=year_validators
     )
     description = models.TextField(_("说明"), blank=True)
+    description_en = english(models.TextField(_("说明（英文）")))
 
     class Meta:
         verbose_name = _("结对关系")

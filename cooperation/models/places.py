@@ -4,7 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .base import OptionallyCited, Side
+from cooperation.pinyin import person_name, place_name
+
+from .base import OptionallyCited, Side, english, in_english
 
 
 class RegionQuerySet(models.QuerySet):
@@ -26,9 +28,17 @@ class Region(OptionallyCited):
     DEPTH = {level: depth for depth, level in enumerate(Level.values)}
 
     name = models.CharField(_("名称"), max_length=100)
+    name_en = english(
+        models.CharField(
+            _("名称（英文）"),
+            max_length=100,
+            help_text=_("留空时保存为拼音加通名，如“Maoying Town”；有官方译名时请填写。"),
+        )
+    )
     short_name = models.CharField(
         _("简称"), max_length=50, blank=True, help_text=_("如“紫云县”之于“紫云苗族布依族自治县”。")
     )
+    short_name_en = english(models.CharField(_("简称（英文）"), max_length=50))
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -93,13 +103,15 @@ class Region(OptionallyCited):
         ]
 
     def __str__(self):
-        return self.name
+        return self.translated("name")
 
     def get_absolute_url(self):
         return reverse("cooperation:region-detail", kwargs={"pk": self.pk})
 
     @property
     def display_name(self):
+        if in_english():
+            return self.short_name_en or self.name_en or self.short_name or self.name
         return self.short_name or self.name
 
     @property
@@ -135,6 +147,10 @@ class Region(OptionallyCited):
         before = (
             Region.objects.filter(pk=self.pk).values("path", "side").first() if self.pk else None
         )
+        if not self.name_en:
+            self.name_en = place_name(self.name)
+        if self.short_name and not self.short_name_en:
+            self.short_name_en = place_name(self.short_name)
         if self.parent_id:
             self.side = self.parent.side
             self.path = self.parent.subtree_path
@@ -168,7 +184,9 @@ class Organization(OptionallyCited):
         INDUSTRIAL_PARK = "industrial_park", _("产业园区")
 
     name = models.CharField(_("名称"), max_length=200)
+    name_en = english(models.CharField(_("名称（英文）"), max_length=200))
     short_name = models.CharField(_("简称"), max_length=100, blank=True)
+    short_name_en = english(models.CharField(_("简称（英文）"), max_length=100))
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
     region = models.ForeignKey(
         Region,
@@ -188,6 +206,7 @@ class Organization(OptionallyCited):
         related_name="units",
     )
     description = models.TextField(_("简介"), blank=True)
+    description_en = english(models.TextField(_("简介（英文）")))
 
     class Meta:
         verbose_name = _("单位")
@@ -206,7 +225,7 @@ class Organization(OptionallyCited):
         ]
 
     def __str__(self):
-        return self.name
+        return self.translated("name")
 
     def get_absolute_url(self):
         return reverse("cooperation:organization-detail", kwargs={"pk": self.pk})
@@ -220,9 +239,15 @@ class Person(OptionallyCited):
     """A named official or contact. Only public figures are shown to visitors."""
 
     name = models.CharField(_("姓名"), max_length=50)
+    name_en = english(
+        models.CharField(
+            _("姓名（英文）"), max_length=50, help_text=_("留空时保存为拼音，姓在前。")
+        )
+    )
     post = models.CharField(
         _("职务"), max_length=200, help_text=_("如：广州市南沙区挂职紫云自治县副县长。")
     )
+    post_en = english(models.CharField(_("职务（英文）"), max_length=200))
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("所在单位"),
@@ -254,4 +279,12 @@ class Person(OptionallyCited):
         ]
 
     def __str__(self):
-        return _("%(name)s（%(post)s）") % {"name": self.name, "post": self.post}
+        return _("%(name)s（%(post)s）") % {
+            "name": self.translated("name"),
+            "post": self.translated("post"),
+        }
+
+    def save(self, *args, **kwargs):
+        if not self.name_en:
+            self.name_en = person_name(self.name)
+        super().save(*args, **kwargs)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cooperation.pinyin import sort_key
 from cooperation.quantities import Unit, combine_qualifiers
 
 from .base import (
@@ -12,6 +13,8 @@ from .base import (
     Publishable,
     PublishableQuerySet,
     RemembersLoaded,
+    added_later,
+    english,
     year_in_range,
     year_validators,
 )
@@ -50,6 +53,12 @@ class Project(RemembersLoaded, Publishable, Cited):
         COMPLETED = "completed", _("已完成")
 
     title = models.CharField(_("项目名称"), max_length=200)
+    title_en = english(models.CharField(_("项目名称（英文）"), max_length=200))
+    title_sort = added_later(
+        models.CharField(
+            _("按拼音排序"), max_length=200, blank=True, editable=False, help_text=_("保存时生成。")
+        )
+    )
     slug = models.SlugField(_("网址标识"), max_length=100, unique=True, allow_unicode=True)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
     pairing = models.ForeignKey(
@@ -79,7 +88,9 @@ class Project(RemembersLoaded, Publishable, Cited):
         _("实施状态"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.UNDER_WAY
     )
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    summary_en = english(models.CharField(_("摘要（英文）"), max_length=300))
     description = models.TextField(_("详细说明"), blank=True)
+    description_en = english(models.TextField(_("详细说明（英文）")))
     funds = models.DecimalField(
         _("帮扶资金（元）"),
         max_digits=16,
@@ -126,8 +137,8 @@ class Project(RemembersLoaded, Publishable, Cited):
             models.Index(
                 fields=["status", "-start_year", "title", "id"], name="project_list_order_idx"
             ),
-            # Public project list sorted by title.
-            models.Index(fields=["status", "title"], name="project_status_title_idx"),
+            # Public project list sorted by title, in pinyin order.
+            models.Index(fields=["status", "title_sort", "id"], name="project_title_sort_idx"),
             # Public project list filtered by category, newest first.
             models.Index(
                 fields=["status", "category", "-start_year"], name="project_status_category_idx"
@@ -141,7 +152,7 @@ class Project(RemembersLoaded, Publishable, Cited):
         ]
 
     def __str__(self):
-        return self.title
+        return self.translated("title")
 
     def get_absolute_url(self):
         return reverse("cooperation:project-detail", kwargs={"slug": self.slug})
@@ -154,6 +165,7 @@ class Project(RemembersLoaded, Publishable, Cited):
 
     def save(self, *args, **kwargs):
         moved = not self._state.adding and self.changed_since_loaded("pairing_id")
+        self.title_sort = sort_key(self.title)
         super().save(*args, **kwargs)
         if moved:  # figures keep their owner's pairing (Figure.pairing) for the adding rules
             figures = self.figures.model.objects.filter(
@@ -276,6 +288,7 @@ class Beneficiary(Publishable, Cited):
     GROUP_KINDS = {Kind.LABOURERS, Kind.STUDENTS, Kind.MEDICAL_STAFF, Kind.TEACHERS, Kind.CADRES}
 
     name = models.CharField(_("名称"), max_length=200)
+    name_en = english(models.CharField(_("名称（英文）"), max_length=200))
     kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
     region = models.ForeignKey(
         Region,
@@ -295,6 +308,7 @@ class Beneficiary(Publishable, Cited):
         help_text=_("受益对象本身是某单位（如医院、学校）时填写。"),
     )
     description = models.TextField(_("说明"), blank=True)
+    description_en = english(models.TextField(_("说明（英文）")))
     projects = models.ManyToManyField(
         Project,
         verbose_name=pgettext_lazy("复数", "项目"),
@@ -329,7 +343,7 @@ class Beneficiary(Publishable, Cited):
         ]
 
     def __str__(self):
-        return self.name
+        return self.translated("name")
 
     def get_absolute_url(self):
         return reverse("cooperation:beneficiary-detail", kwargs={"pk": self.pk})
@@ -359,6 +373,7 @@ class Benefit(RemembersLoaded, Cited):
     )
     kind = models.CharField(_("受益方式"), max_length=16, choices=Kind.choices)
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    description_en = english(models.CharField(_("说明（英文）"), max_length=300))
 
     class Meta:
         verbose_name = _("受益关系")
