@@ -81,7 +81,7 @@ class PortalTable(tables.Table):
 
 
 class ProjectTable(PortalTable):
-    title = SortColumn(verbose_name=_("项目名称"), linkify=True, sort_by="title")
+    title = SortColumn(verbose_name=_("项目名称"), linkify=True, sort_by="title_sort")
     category = SortColumn(verbose_name=_("类别"), sort_by=choice_rank("category", Project.Category))
     locations = tables.Column(verbose_name=_("地点"))
     years = SortColumn(verbose_name=_("年份"), sort_by="start_year")
@@ -115,6 +115,12 @@ class ProjectTable(PortalTable):
             "...",
             "url",
         )
+
+    def render_title(self, record):
+        return record.translated("title")
+
+    def render_summary(self, record):
+        return record.translated("summary")
 
     def render_locations(self, value):
         separator = pgettext("列举分隔符", "、")
@@ -162,6 +168,9 @@ class PairingTable(PortalTable):
     def render_parties(self, record):
         return str(record)
 
+    def render_description(self, record):
+        return record.translated("description")
+
     def value_parties(self, record):
         return str(record)
 
@@ -179,6 +188,9 @@ class BeneficiaryTable(PortalTable):
     class Meta(PortalTable.Meta):
         model = Beneficiary
         fields = ()
+
+    def render_name(self, record):
+        return record.translated("name")
 
     def render_region(self, value):
         return value.display_name

@@ -205,7 +205,21 @@ def test_sorts_by_title_and_by_years(world, client):
 
     assert titles(client.get(URL, {"sort": "years"})) == ["乙", "甲"]
     assert titles(client.get(URL, {"sort": "-years"})) == ["甲", "乙"]
-    assert titles(client.get(URL, {"sort": "title"})) == sorted(["甲", "乙"])
+    # Pinyin order (jiǎ before yǐ), not code points (乙 U+4E59 before 甲 U+7532).
+    assert titles(client.get(URL, {"sort": "title"})) == ["甲", "乙"]
+    assert titles(client.get(URL, {"sort": "-title"})) == ["乙", "甲"]
+
+
+def test_title_sort_follows_pinyin_and_ignores_opening_quotation_marks(world, client):
+    for title in ["“中”药材基地", "茶叶加工厂", "包装厂", "Alpha工坊"]:
+        make_project(world.pairing, world.source, title=title)
+
+    assert titles(client.get(URL, {"sort": "title"})) == [
+        "Alpha工坊",
+        "包装厂",
+        "茶叶加工厂",
+        "“中”药材基地",
+    ]
 
 
 def test_sorts_work_status_in_its_natural_order(world, client):

@@ -464,7 +464,7 @@ class Event(Cited):
         ]
 
     def __str__(self):
-        return f"{self.date_text} {self.title}"
+        return f"{self.date_text} {self.translated('title')}"
 
     def get_absolute_url(self):
         owner = self.project if self.project_id else self.pairing

@@ -189,7 +189,7 @@ class Pairing(Publishable, Cited):
 
     def _party_label(self, region, organization, count, counted):
         if organization is not None:
-            return organization.short_name or organization.name
+            return organization.display_name
         name = region.display_name if region is not None else ""
         if count is not None:
             return counted % {"region": name, "count": count}

@@ -231,6 +231,12 @@ class Organization(OptionallyCited):
         return reverse("cooperation:organization-detail", kwargs={"pk": self.pk})
 
     @property
+    def display_name(self):
+        if in_english():
+            return self.short_name_en or self.name_en or self.short_name or self.name
+        return self.short_name or self.name
+
+    @property
     def side(self):
         return self.region.side if self.region_id else None
 

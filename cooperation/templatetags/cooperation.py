@@ -23,3 +23,11 @@ def figure(figure):
 @register.filter
 def percent(value):
     return formatting.percent_text(value)
+
+
+@register.filter
+def translated(record, name):
+    """{{ project|translated:"title" }}: the text in the page's language (Translated)."""
+    if record is None or record == "":
+        return ""
+    return record.translated(name)

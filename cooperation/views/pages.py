@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cooperation.counting import CAPPED_ROWS, Capped, cached, capped
+from cooperation.counting import cached, capped
 from cooperation.dashboard import (
     REGION_ROWS,
     compute_dashboard,
@@ -32,6 +32,7 @@ from cooperation.models import (
     Source,
 )
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
+from cooperation.views.lists import PAGE_SIZE, PortalPaginator
 
 
 def crumb(label, name=None, **kwargs):
@@ -61,7 +62,8 @@ class DashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         year = chosen_year(self.request)
-        dashboard = cached(f"dashboard:{year}", lambda: compute_dashboard(year))
+        # The bars name places in the page's language.
+        dashboard = cached(f"dashboard:{year}:{get_language()}", lambda: compute_dashboard(year))
         return super().get_context_data(dashboard=dashboard, **kwargs)
 
 
@@ -104,8 +106,8 @@ class RegionDetailView(DetailView):
         year = chosen_year(self.request)
         summary = cached(f"region:{region.pk}:{year}", lambda: region_summary(region, year))
         breadcrumbs = [crumb(pgettext_lazy("复数", "区域"), "region-list")]
-        breadcrumbs += [(a.name, a.get_absolute_url()) for a in region.ancestors()]
-        breadcrumbs.append((region.name, None))
+        breadcrumbs += [(str(a), a.get_absolute_url()) for a in region.ancestors()]
+        breadcrumbs.append((str(region), None))
         return super().get_context_data(
             breadcrumbs=breadcrumbs,
             children=region.children.order_by("name"),
@@ -153,7 +155,7 @@ class OrganizationDetailView(DetailView):
         return super().get_context_data(
             breadcrumbs=[
                 crumb(pgettext_lazy("复数", "单位"), "organization-list"),
-                (organization.name, None),
+                (str(organization), None),
             ],
             pairings=capped(
                 Pairing.objects.published()
@@ -226,20 +228,30 @@ SHOWN_WITH = {
 }
 
 
-def cited_by(source):
-    """For each group, the first records that cite the source (the first recorded, shown
-    in their usual order) and how many records the group holds."""
-    groups = {}
-    for name, records in citing_records(source).items():
-        first = records.order_by("pk").values("pk")[:CAPPED_ROWS]
-        shown = list(records.filter(pk__in=first).select_related(*SHOWN_WITH.get(name, ())))
-        total = len(shown) if len(shown) < CAPPED_ROWS else records.count()
-        groups[name] = Capped(shown, total)
-    return groups
+# The kinds of record a source page groups, in the order it names them.
+CITING_KINDS = {
+    "projects": pgettext_lazy("复数", "协作项目"),
+    "pairings": pgettext_lazy("复数", "结对关系"),
+    "beneficiaries": pgettext_lazy("复数", "受益对象"),
+    "benefits": pgettext_lazy("复数", "受益关系"),
+    "figures": pgettext_lazy("复数", "数据"),
+    "events": pgettext_lazy("复数", "大事记"),
+    "regions": pgettext_lazy("复数", "区域"),
+    "organizations": pgettext_lazy("复数", "单位"),
+    "people": pgettext_lazy("复数", "人员"),
+}
+
+
+def citing_counts(source):
+    return {name: records.count() for name, records in citing_records(source).items()}
 
 
 class SourceDetailView(DetailView):
-    """A source and the published records that cite it, each with its quoted sentence."""
+    """A source, and the published records that cite it: how many of each kind, and one
+    kind at a time (?kind=figures), PAGE_SIZE records a page in the order they were
+    recorded, each with its quoted sentence. The counts and each page of records are
+    cached under the data's version, so that a visit costs the same few queries at any
+    size of the data."""
 
     model = Source
     template_name = "cooperation/source_detail.html"
@@ -253,14 +265,44 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        return super().get_context_data(
-            breadcrumbs=[
+        counts = cached(f"source:{source.pk}:counts", lambda: citing_counts(source))
+        kinds = [
+            (name, label, counts[name]) for name, label in CITING_KINDS.items() if counts[name]
+        ]
+        context = {
+            "breadcrumbs": [
                 crumb(pgettext_lazy("复数", "来源"), "source-list"),
-                (source.title, None),
+                (source.translated("title"), None),
             ],
-            **cached(f"source:{source.pk}", lambda: cited_by(source)),
-            **kwargs,
+            "kinds": kinds,
+            "address_is_web": source.url.startswith(("https://", "http://")),
+        }
+        names = [name for name, _label, _count in kinds]
+        kind = self.request.GET.get("kind")
+        if kind not in names:
+            kind = names[0] if names else None
+        if kind:
+            context.update(self.records_of(source, kind, counts[kind]))
+        return super().get_context_data(**context, **kwargs)
+
+    def records_of(self, source, kind, count):
+        records = (
+            citing_records(source)[kind].order_by("pk").select_related(*SHOWN_WITH.get(kind, ()))
         )
+        paginator = PortalPaginator(records, PAGE_SIZE, count_rows=lambda: count)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            "kind": kind,
+            "kind_label": CITING_KINDS[kind],
+            "kind_count": count,
+            "records": cached(
+                f"source:{source.pk}:{kind}:{page.number}", lambda: list(page.object_list)
+            ),
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "query": urlencode({"kind": kind}),
+        }
 
 
 class PeopleView(LenientPaginationMixin, ListView):

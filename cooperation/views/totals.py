@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -80,7 +81,9 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         return programme_figures()
 
     def cache_key(self, part):
-        return f"breakdown:{part}:{self.headline.key}:{self.year}:{urlencode(self.where)}"
+        # Names of places are read in the page's language when the groups are made.
+        where = urlencode(self.where)
+        return f"breakdown:{part}:{self.headline.key}:{self.year}:{where}:{get_language()}"
 
     def get(self, request, *args, **kwargs):
         if self.headline is None:
@@ -213,7 +216,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         for (east, west), totals in per_pair.items():
             total = combined(self.headline, totals, self.year)
             if total.value is not None and east in names and west in names:
-                rows.append(Row(f"{names[east].name} → {names[west].name}", "", total))
+                rows.append(Row(f"{names[east]} → {names[west]}", "", total))
         rows.sort(key=lambda row: -row.total.value)
         return rows if len(rows) > 1 else []
 
