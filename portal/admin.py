@@ -3,7 +3,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.models import Feedback
 
 User = get_user_model()
 
@@ -29,3 +34,43 @@ class StaffAccountAdmin(UserAdmin):
             messages.ERROR,
         )
         return redirect(reverse("admin:auth_user_change", args=[object_id]))
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Visitors' 纠错 (portal/feedback.py). What a visitor wrote is kept as written: staff
+    set its status and note how it was handled. Publishers hold view, change and delete
+    (portal/migrations/0002_feedback.py); a deletion asked for under 个人信息保护法 is a delete."""
+
+    list_display = ["received_at", "status", "summary", "page_link", "contact", "language"]
+    list_display_links = ["received_at", "summary"]
+    list_filter = ["status", "language"]
+    search_fields = ["text", "contact", "page", "handling_note"]
+    date_hierarchy = "received_at"
+    readonly_fields = ["received_at", "text", "contact", "page_link", "language"]
+    fields = [*readonly_fields, "status", "handling_note"]
+    actions = ["mark_handled"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("反馈内容"))
+    def summary(self, feedback):
+        return Truncator(" ".join(feedback.text.split())).chars(60)
+
+    @admin.display(description=_("相关页面"), ordering="page")
+    def page_link(self, feedback):
+        if not feedback.page:
+            return "—"
+        return format_html('<a href="{0}" rel="noopener">{0}</a>', feedback.page)
+
+    @admin.action(description=_("标为已处理"), permissions=["change"])
+    def mark_handled(self, request, queryset):
+        waiting = list(queryset.exclude(status=Feedback.Status.HANDLED))
+        for feedback in waiting:
+            feedback.status = Feedback.Status.HANDLED
+            feedback.save(update_fields=["status"])
+            self.log_change(request, feedback, [{"changed": {"fields": ["status"]}}])
+        self.message_user(
+            request, gettext("%(count)d 条反馈已标为已处理。") % {"count": len(waiting)}
+        )

@@ -1,6 +1,10 @@
-"""The audit chain's own tables; portal/audit.py says what is chained and how it is checked."""
+"""The audit chain's own tables (portal/audit.py says what is chained and how it is checked),
+and the visitors' feedback (portal/feedback.py)."""
+
+from datetime import timedelta
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +66,56 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self):
         return f"#{self.seq} ({self.made_at:%Y-%m-%d})"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """What was received longer ago than the notice under the form promises to keep it."""
+        cutoff = (now or timezone.now()) - timedelta(days=Feedback.RETENTION_DAYS)
+        return self.filter(received_at__lt=cutoff)
+
+    def received_since(self, moment):
+        return self.filter(received_at__gte=moment)
+
+
+class Feedback(models.Model):
+    """A visitor's report of an error on a public page (纠错), kept for the admins.
+
+    The visitor's address is not stored (portal/feedback.py uses it for rate limiting only).
+    Each is deleted RETENTION_DAYS after it was received, as the notice under the form says.
+    There is no public page, so there is no get_absolute_url.
+    """
+
+    RETENTION_DAYS = 365
+    TEXT_MAX_LENGTH = 2000
+    CONTACT_MAX_LENGTH = 100
+    PAGE_MAX_LENGTH = 500
+
+    class Status(models.TextChoices):
+        NEW = "new", _("待处理")
+        HANDLED = "handled", _("已处理")
+
+    text = models.TextField(_("反馈内容"), max_length=TEXT_MAX_LENGTH)
+    contact = models.CharField(_("联系方式"), max_length=CONTACT_MAX_LENGTH, blank=True)
+    page = models.CharField(_("相关页面"), max_length=PAGE_MAX_LENGTH, blank=True)
+    language = models.CharField(_("语言"), max_length=16, blank=True)
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NEW)
+    handling_note = models.TextField(_("处理说明"), blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("纠错反馈")
+        verbose_name_plural = _("纠错反馈")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # Serves the hourly bound on all feedback and the deletion of expired feedback.
+            models.Index(fields=["received_at"], name="feedback_received_idx"),
+            # Serves the admin's list filtered by status, newest first.
+            models.Index(fields=["status", "-received_at"], name="feedback_status_idx"),
+        ]
+
+    def __str__(self):
+        # Not the text: the admin log, kept longer than feedback, names a record by this.
+        return f"#{self.pk} ({timezone.localtime(self.received_at):%Y-%m-%d %H:%M})"

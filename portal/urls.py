@@ -20,5 +20,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("feedback/", include("portal.feedback")),
     path("", include("cooperation.urls")),
 ]
