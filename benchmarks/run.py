@@ -84,6 +84,8 @@ PAGES = [
     ("source list", "/sources/", "page"),
     ("source detail", "/sources/{source}/", "page"),
     ("people", "/people/", "page"),
+    ("site search 紫云", "/search/?q=" + urllib.parse.quote("紫云"), "page"),
+    ("site search 茶", "/search/?q=" + urllib.parse.quote("茶"), "page"),
     ("sitemap index", "/sitemap.xml", "page"),
     ("sitemap of projects", "/sitemap-projects.xml", "page"),
     ("CSV export (~10,000 rows)", f"/projects/?{EXPORT_FILTER}&{EXPORT}", "export"),

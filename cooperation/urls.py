@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperation.views import details, lists, pages, totals
+from cooperation.views import details, lists, pages, search, totals
 
 app_name = "cooperation"
 
@@ -27,5 +27,6 @@ urlpatterns = [
     path("sources/", pages.SourceListView.as_view(), name="source-list"),
     path("sources/<str:slug>/", pages.SourceDetailView.as_view(), name="source-detail"),
     path("people/", pages.PeopleView.as_view(), name="people"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("totals/<slug:key>/", totals.TotalBreakdownView.as_view(), name="total-breakdown"),
 ]
