@@ -176,7 +176,7 @@ def test_an_organization_in_many_projects_lists_the_first_and_links_to_all(world
 
     assert response.context["roles"][0].project == projects[-1]  # newest recorded first
 
-    assert html.count('<tr><td><a href="/projects/') == 50
+    assert html.count('<tr><td data-label="项目名称"><a href="/projects/') == 50
     assert "仅列出前 50 条，共 53 条。" in html
     link = f'href="/projects/?organization={company.pk}"'
     assert link in html
