@@ -1,7 +1,8 @@
 """/sitemap.xml: an index of sections (sitemap-projects.xml?p=2 …) that list every public
-page, never a draft. Each section page holds at most PAGE_SIZE addresses, and the number
-of pages comes from counts kept in the cache, so that a page costs the same however many
-projects there are."""
+page, never a draft, in Chinese (/projects/…) and in English (/en/projects/…), each address
+with its alternates in the other language (hreflang). Each section page holds at most
+PAGE_SIZE records, so twice as many addresses, and the number of pages comes from counts
+kept in the cache, so that a page costs the same however many projects there are."""
 
 from functools import cached_property
 
@@ -14,7 +15,13 @@ from cooperation.counting import cached, cached_count
 from cooperation.models import Beneficiary, Organization, Pairing, Project, Region, Source
 
 
-class PageSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(BilingualSitemap):
     """The dashboard and the list pages."""
 
     changefreq = "daily"
@@ -39,18 +46,29 @@ PAGE_SIZE = 1000
 
 
 class CountedPaginator(Paginator):
+    """Pages of records, each record given once per language as Sitemap(i18n=True) expects:
+    Django's own would first list every record in every language."""
+
+    def __init__(self, object_list, per_page, languages):
+        super().__init__(object_list, per_page)
+        self.languages = languages
+
     @cached_property
     def count(self):
         return cached_count(self.object_list)
 
+    def _get_page(self, records, number, paginator):
+        pairs = [(record, language) for record in records for language in self.languages]
+        return super()._get_page(pairs, number, paginator)
 
-class RecordSitemap(Sitemap):
+
+class RecordSitemap(BilingualSitemap):
     model = None
     limit = PAGE_SIZE
 
     @property
     def paginator(self):
-        return CountedPaginator(self.items(), self.limit)
+        return CountedPaginator(self.items(), self.limit, self._languages())
 
 
 class PublishedSitemap(RecordSitemap):

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from portal.language import page_in_each_language
 
 
 def site_identity(request):
@@ -11,3 +14,8 @@ def site_identity(request):
             "code": settings.SITE_CODE,
         }
     }
+
+
+def page_languages(request):
+    """The current page in each language, for the switcher and the hreflang alternates."""
+    return {"page_languages": SimpleLazyObject(lambda: page_in_each_language(request))}

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
@@ -20,6 +21,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+] + i18n_patterns(
+    # The public pages: Chinese at the root, English under /en/ (portal.language).
     path("feedback/", include("portal.feedback")),
     path("", include("cooperation.urls")),
-]
+    prefix_default_language=False,
+)

@@ -43,6 +43,17 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _chinese_until_a_request_says_otherwise():
+    """A request to an English address (/en/…) leaves English active in the test's thread, as
+    every request leaves its language, and reverse() follows it: each test starts without."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
     from tests.factories import World

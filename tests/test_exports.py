@@ -242,8 +242,8 @@ def test_export_gives_what_django_tables2_gives(
 ):
     """The export reads the cells without django-tables2 (see cooperation.tables.
     cell_values) but must give, byte for byte, what django-tables2's TableExport gives."""
-    url = reverse(view_class.url_name)
-    client.cookies["django_language"] = language
+    with translation.override(language):
+        url = reverse(view_class.url_name)  # /en/… in English
 
     response = client.get(url, {"_export": export_format})
 

@@ -2,6 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import make_beneficiary, make_figure, make_project
 
@@ -79,12 +80,13 @@ def test_pages_carry_no_inline_script_or_style(pages, client):
         assert not tags.find("style"), url
 
 
-def test_page_language_follows_the_visitor(pages, client):
+def test_page_language_follows_the_address(pages, client):
     assert parsed(client, pages[0]).find("html")[0]["lang"] == "zh-hans"
 
-    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        english = reverse("cooperation:project-list")
 
-    assert parsed(client, pages[0]).find("html")[0]["lang"] == "en"
+    assert parsed(client, english).find("html")[0]["lang"] == "en"
 
 
 def test_header_has_the_programme_name_and_every_section(client, world):
@@ -113,29 +115,35 @@ def test_skip_link_leads_to_the_main_landmark(pages, client):
     assert tags.find("nav", **{"aria-label": "主导航"})
 
 
-def test_language_switcher_posts_to_set_language(pages, client):
+def language_links(tags):
+    return [
+        (link["href"], link["hreflang"], link.get("aria-current"))
+        for link in tags.find("a")
+        if "hreflang" in link
+    ]
+
+
+def test_language_switcher_links_to_the_same_page_in_each_language(pages, client):
     here = pages[0] + "?q=%E7%BA%A2"
     tags = parsed(client, here)
 
-    form = tags.find("form", action=reverse("set_language"))[0]
-    assert form["method"] == "post"
-    assert tags.find("input", name="csrfmiddlewaretoken")
-    assert tags.find("input", type="hidden", name="next")[0]["value"] == here
-    buttons = tags.find("button", name="language")
-    assert [(button["value"], button["aria-pressed"]) for button in buttons] == [
-        ("zh-hans", "true"),
-        ("en", "false"),
+    assert not tags.find("form", action=reverse("set_language"))
+    assert not tags.find("input", name="csrfmiddlewaretoken")
+    assert language_links(tags) == [
+        (here, "zh-Hans", "true"),
+        (f"/en{here}", "en", None),
     ]
 
 
 def test_switching_language_returns_to_the_page_in_english(client, world):
     url = reverse("cooperation:project-list")
+    english = {hreflang: href for href, hreflang, _ in language_links(parsed(client, url))}
 
-    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    tags = parsed(client, english["en"])
 
-    assert response.status_code == 302
-    assert response["Location"] == url
-    assert parsed(client, url).find("html")[0]["lang"] == "en"
+    assert english["en"] == f"/en{url}"
+    assert tags.find("html")[0]["lang"] == "en"
+    assert language_links(tags) == [(url, "zh-Hans", None), (english["en"], "en", "true")]
 
 
 def test_every_filter_field_has_a_label(pages, client):
@@ -152,7 +160,7 @@ def test_every_filter_field_has_a_label(pages, client):
 def test_tables_scroll_sideways_on_a_phone(pages, client):
     for url in (pages[0], pages[2], pages[3], pages[5]):
         content = client.get(url).content.decode()
-        assert content.count('<div class="table-responsive">') == content.count("<table")
+        assert content.count('<div class="table-responsive') == content.count("<table")
 
 
 def test_footer_names_sources_and_publisher(client, world):

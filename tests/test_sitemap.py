@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation.models import Publication
 from cooperation.sitemaps import ProjectSitemap
@@ -18,7 +18,10 @@ from tests.factories import (
     make_project,
 )
 
-NAMESPACE = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NAMESPACE = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
 
 
 def locations(client, url, element):
@@ -92,6 +95,32 @@ def test_sitemap_lists_every_public_page(world, client, public_and_draft):
     assert len(paths) == len(set(paths))
 
 
+def test_sitemap_lists_every_page_in_english_too_with_its_alternates(
+    world, client, public_and_draft
+):
+    project = public_and_draft["project"].get_absolute_url()
+    with translation.override("en"):
+        english = public_and_draft["project"].get_absolute_url()
+    section = reverse("sitemap-section", kwargs={"section": "projects"})
+    root = ElementTree.fromstring(client.get(section).content)
+
+    urls = {
+        url.find("sm:loc", NAMESPACE).text: {
+            link.get("hreflang"): link.get("href") for link in url.findall("xhtml:link", NAMESPACE)
+        }
+        for url in root.findall("sm:url", NAMESPACE)
+    }
+
+    assert english == f"/en{project}"
+    alternates = {
+        "zh-hans": f"http://testserver{project}",
+        "en": f"http://testserver{english}",
+        "x-default": f"http://testserver{project}",
+    }
+    assert urls[f"http://testserver{project}"] == alternates
+    assert urls[f"http://testserver{english}"] == alternates
+
+
 def test_sitemap_never_lists_drafts(world, client, public_and_draft):
     paths = sitemap_paths(client)
 
@@ -126,7 +155,8 @@ def test_sitemap_pages_are_cut_at_a_fixed_size(world, client, monkeypatch):
         "/sitemap-projects.xml?p=2",
         "/sitemap-projects.xml?p=3",
     ]
-    assert [len(locations(client, page, "url")) for page in project_pages] == [3, 3, 1]
+    # Each page holds `limit` projects, each in Chinese and in English.
+    assert [len(locations(client, page, "url")) for page in project_pages] == [6, 6, 2]
 
 
 def test_unknown_sitemap_sections_and_pages_are_404(world, client):
