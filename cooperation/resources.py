@@ -229,6 +229,7 @@ class ProjectResource(PublishingResource):
         fields = [
             "slug",
             "title",
+            "title_en",
             "category",
             "pairing",
             "locations",
@@ -236,10 +237,13 @@ class ProjectResource(PublishingResource):
             "end_year",
             "work_status",
             "summary",
+            "summary_en",
             "description",
+            "description_en",
             "status",
             "source",
             "quote",
+            "quote_en",
             "source_note",
         ]
         export_order = fields
@@ -254,13 +258,16 @@ class BeneficiaryResource(PublishingResource):
         fields = [
             "id",
             "name",
+            "name_en",
             "kind",
             "region",
             "organization",
             "description",
+            "description_en",
             "status",
             "source",
             "quote",
+            "quote_en",
             "source_note",
         ]
         export_order = fields
@@ -288,9 +295,11 @@ class PairingResource(PublishingResource):
             "west_count",
             "start_year",
             "description",
+            "description_en",
             "status",
             "source",
             "quote",
+            "quote_en",
             "source_note",
         ]
         export_order = fields
@@ -316,6 +325,7 @@ class FigureResource(CooperationResource):
             "benefit",
             "measure",
             "label",
+            "label_en",
             "value",
             "unit",
             "qualifier",
@@ -324,11 +334,13 @@ class FigureResource(CooperationResource):
             "period_start",
             "period_end",
             "period",
+            "period_en",
             "scope",
             "places",
             "part_of",
             "source",
             "quote",
+            "quote_en",
             "source_note",
         ]
         export_order = fields

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from cooperation import pinyin
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -414,6 +415,19 @@ def refresh_statistics():
             cursor.execute("ANALYZE")
 
 
+def english_place(row):
+    row.name_en = pinyin.place_name(row.name)
+    row.short_name_en = pinyin.place_name(row.short_name) if row.short_name else ""
+
+
+def title_sort(row):
+    row.title_sort = pinyin.sort_key(row.title)
+
+
+# What save() would derive from the Chinese texts, set here because bulk_create skips it.
+DERIVED_ON_SAVE = {Region: english_place, Project: title_sort}
+
+
 class Synthesizer:
     def __init__(self, seed, projects, progress=print):
         self.seed = seed
@@ -425,6 +439,10 @@ class Synthesizer:
         return random.Random(":".join(str(part) for part in (self.seed, *parts)))
 
     def insert(self, model, rows):
+        derive = DERIVED_ON_SAVE.get(model)
+        if derive:
+            for row in rows:
+                derive(row)
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         name = model._meta.model_name
         self.counts[name] = self.counts.get(name, 0) + len(rows)

@@ -13,7 +13,11 @@ admin.site.site_header = _("东西部协作信息公开平台 · 管理后台")
 admin.site.site_title = _("东西部协作管理后台")
 admin.site.index_title = _("数据管理")
 
-CITATION_FIELDS = (_("来源"), {"fields": ["source", "quote", "source_note"]})
+# Each English version stands beside its Chinese text, on the same line.
+CITATION_FIELDS = (
+    _("来源"),
+    {"fields": ["source", ("quote", "quote_en"), ("source_note", "source_note_en")]},
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

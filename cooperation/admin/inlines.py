@@ -15,12 +15,14 @@ class FigureInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["source", "part_of", "places"]
     fields = [
-        ("measure", "label"),
+        ("measure", "label", "label_en"),
         ("value", "unit", "qualifier", "kind"),
-        ("period_kind", "period_start", "period_end", "period"),
+        ("period_kind", "period_start", "period_end"),
+        ("period", "period_en"),
         ("scope", "places"),
         "part_of",
-        ("source", "quote", "source_note"),
+        ("source", "quote", "quote_en"),
+        ("source_note", "source_note_en"),
     ]
     fk_name = None
 
@@ -60,7 +62,16 @@ class BenefitInline(admin.TabularInline):
     model = Benefit
     extra = 0
     autocomplete_fields = ["project", "beneficiary", "source"]
-    fields = ["project", "beneficiary", "kind", "description", "source", "quote"]
+    fields = [
+        "project",
+        "beneficiary",
+        "kind",
+        "description",
+        "description_en",
+        "source",
+        "quote",
+        "quote_en",
+    ]
     show_change_link = True
 
 
@@ -68,12 +79,12 @@ class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     autocomplete_fields = ["pairing", "project", "source"]
-    fields = ["date", "date_precision", "title", "kind", "source", "quote"]
+    fields = ["date", "date_precision", "title", "title_en", "kind", "source", "quote", "quote_en"]
     show_change_link = True
 
 
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["measure", "year", "note"]
+    fields = ["measure", "year", "note", "note_en"]
     show_change_link = True

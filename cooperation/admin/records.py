@@ -75,7 +75,19 @@ class PairingAdmin(PublishableAdmin):
     ]
     inlines = [IndicatorInline, EventInline]
     fieldsets = [
-        (None, {"fields": ["level", "mode", "parent", "start_year", "description", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "level",
+                    "mode",
+                    "parent",
+                    "start_year",
+                    ("description", "description_en"),
+                    "status",
+                ]
+            },
+        ),
         (_("东部一方"), {"fields": ["east_region", "east_organization", "east_count"]}),
         (_("西部一方"), {"fields": ["west_region", "west_organization", "west_count"]}),
         CITATION_FIELDS,
@@ -110,7 +122,7 @@ class ProjectAdmin(PublishableAdmin):
         "status",
     ]
     list_filter = ["status", "category", "work_status", "start_year", ProjectCountyFilter]
-    search_fields = ["title", "slug", "summary", "description"]
+    search_fields = ["title", "title_en", "slug", "summary", "description"]
     autocomplete_fields = ["pairing", "source"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = [
@@ -128,9 +140,9 @@ class ProjectAdmin(PublishableAdmin):
     ]
     readonly_fields = ["funds_display"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "pairing", "status"]}),
+        (None, {"fields": [("title", "title_en"), "slug", "category", "pairing", "status"]}),
         (_("实施"), {"fields": ["start_year", "end_year", "work_status", "funds_display"]}),
-        (_("内容"), {"fields": ["summary", "description"]}),
+        (_("内容"), {"fields": [("summary", "summary_en"), ("description", "description_en")]}),
         CITATION_FIELDS,
     ]
 
@@ -152,12 +164,24 @@ class BeneficiaryAdmin(PublishableAdmin):
     resource_classes = [BeneficiaryResource]
     list_display = ["name", "kind", "region", "organization", "status"]
     list_filter = ["status", "kind", SideFilter]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "name_en", "description"]
     autocomplete_fields = ["region", "organization", "source"]
     list_select_related = ["region", "organization"]
     inlines = [BeneficiaryFigureInline, BenefitInline]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "region", "organization", "description", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_en"),
+                    "kind",
+                    "region",
+                    "organization",
+                    ("description", "description_en"),
+                    "status",
+                ]
+            },
+        ),
         CITATION_FIELDS,
     ]
 
@@ -198,8 +222,14 @@ class FigureAdmin(EditingImportAdmin):
         "benefit__beneficiary",
     ]
     fieldsets = [
-        (None, {"fields": ["measure", "label", "value", "unit", "qualifier", "kind"]}),
-        (_("期间"), {"fields": ["period_kind", "period_start", "period_end", "period"]}),
+        (
+            None,
+            {"fields": ["measure", ("label", "label_en"), "value", "unit", "qualifier", "kind"]},
+        ),
+        (
+            _("期间"),
+            {"fields": ["period_kind", "period_start", "period_end", ("period", "period_en")]},
+        ),
         (_("范围"), {"fields": ["scope", "places"]}),
         (_("所属"), {"fields": ["project", "indicator", "beneficiary", "benefit", "part_of"]}),
         CITATION_FIELDS,

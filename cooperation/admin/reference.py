@@ -18,7 +18,7 @@ from cooperation.models import (
 class SourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "publisher", "author", "published_on"]
     list_filter = ["kind", "publisher"]
-    search_fields = ["title", "publisher", "author", "description"]
+    search_fields = ["title", "title_en", "publisher", "author", "description"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -29,8 +29,8 @@ class RegionForm(forms.ModelForm):
 
     class Meta:
         model = Region
-        fields = ["name", "short_name", "level", "parent", "side", "division_code"]
-        fields += ["source", "quote", "source_note"]
+        fields = ["name", "name_en", "short_name", "short_name_en", "level", "parent", "side"]
+        fields += ["division_code", "source", "quote", "quote_en", "source_note", "source_note_en"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,11 +52,23 @@ class RegionAdmin(HistoryAdmin):
     form = RegionForm
     list_display = ["name", "level", "parent", "side", "division_code"]
     list_filter = ["level", "side"]
-    search_fields = ["name", "short_name", "division_code"]
+    search_fields = ["name", "name_en", "short_name", "division_code"]
     autocomplete_fields = ["parent", "source"]
     list_select_related = ["parent"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "level", "parent", "side", "division_code"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_en"),
+                    ("short_name", "short_name_en"),
+                    "level",
+                    "parent",
+                    "side",
+                    "division_code",
+                ]
+            },
+        ),
         CITATION_FIELDS,
     ]
 
@@ -65,11 +77,23 @@ class RegionAdmin(HistoryAdmin):
 class OrganizationAdmin(HistoryAdmin):
     list_display = ["name", "kind", "region", "side_display"]
     list_filter = ["kind", SideFilter]
-    search_fields = ["name", "short_name", "description"]
+    search_fields = ["name", "name_en", "short_name", "description"]
     autocomplete_fields = ["region", "parent", "source"]
     list_select_related = ["region"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "kind", "region", "parent", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_en"),
+                    ("short_name", "short_name_en"),
+                    "kind",
+                    "region",
+                    "parent",
+                    ("description", "description_en"),
+                ]
+            },
+        ),
         CITATION_FIELDS,
     ]
 
