@@ -81,8 +81,9 @@ def test_english_project_page_shows_english_and_keeps_the_quotation_in_chinese(w
         quote_en="one tea processing plant was built",
     )
 
-    english = client.get(f"/en{project.get_absolute_url()}").content.decode()
-    chinese = client.get(project.get_absolute_url()).content.decode()
+    address = project.get_absolute_url()
+    english = client.get(f"/en{address}").content.decode()
+    chinese = client.get(address).content.decode()
 
     assert '<h1 class="h2">Tea processing plant</h1>' in english
     assert '<blockquote class="citation-quote mb-1" lang="zh-Hans"><q>建成茶叶加工厂一座' in english

@@ -274,7 +274,8 @@ def test_money_is_shown_in_wan_yuan_with_its_qualifier_right_aligned(world, clie
 
     response = client.get(URL)
 
-    assert '<td class="text-end text-nowrap">2750多万元</td>' in response.content.decode()
+    cell = '<td class="text-end text-nowrap" data-label="帮扶资金">2750多万元</td>'
+    assert cell in response.content.decode()
 
 
 def test_money_in_yi_yuan(world, client):

@@ -67,7 +67,13 @@ def test_migrations_create_the_three_roles_with_their_permissions(db):
         assert ("cooperation", f"publish_{model}") not in editors | reviewers
     assert ("cooperation", "review_revision") in reviewers
     assert ("cooperation", "review_revision") not in editors | publishers
-    assert {app for app, _codename in editors | reviewers | publishers} == {"cooperation"}
+    assert {app for app, _codename in editors | reviewers} == {"cooperation"}
+    # Besides the records, publishers read and handle visitors' error reports (纠错).
+    assert {(app, codename) for app, codename in publishers if app != "cooperation"} == {
+        ("portal", "view_feedback"),
+        ("portal", "change_feedback"),
+        ("portal", "delete_feedback"),
+    }
 
 
 def test_roles_cover_every_model_in_the_admin():

@@ -75,6 +75,8 @@ def page_kinds():
         "source-detail": Source.objects.order_by("pk").first().get_absolute_url(),
         "people": "/people/",
         "totals-funds": "/totals/funds/",
+        "search": "/search/?q=%E7%B4%AB%E4%BA%91",  # 紫云
+        "feedback": "/feedback/",
         "not-found": "/no-such-page/",
     }
 

@@ -5,6 +5,7 @@ publishes, and only then does the public page change."""
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django_otp.oath import TOTP
 
@@ -22,6 +23,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def article(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("loaddata", *FIXTURES, verbosity=0)
+    # An earlier transactional test's flush removes the groups the migrations made (Django
+    # makes the permissions again after a flush, not the groups).
+    for role in (roles.EDITORS, roles.REVIEWERS, roles.PUBLISHERS):
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="cooperation", codename__in=roles.codenames(role)
+            )
+        )
 
 
 @pytest.fixture
