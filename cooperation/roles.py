@@ -40,8 +40,8 @@ def codenames(role):
 
 
 def grant(apps, names):
-    """Gives each of these roles exactly its permissions, creating the groups as needed;
-    for data migrations, which run before Django creates the permissions itself."""
+    """Gives each of these roles exactly its cooperation permissions, creating the groups as
+    needed; for data migrations, which run before Django creates the permissions itself."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -50,10 +50,10 @@ def grant(apps, names):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    ours = Permission.objects.filter(content_type__app_label="cooperation")
     for role in names:
         group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="cooperation", codename__in=codenames(role)
-            )
-        )
+        # Only the cooperation permissions are set here: what another app grants (the
+        # publishers' error reports, in portal) stays.
+        group.permissions.remove(*ours.exclude(codename__in=codenames(role)))
+        group.permissions.add(*ours.filter(codename__in=codenames(role)))

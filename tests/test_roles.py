@@ -76,6 +76,18 @@ def test_migrations_create_the_three_roles_with_their_permissions(db):
     }
 
 
+def test_granting_the_roles_again_keeps_what_another_app_gave(db):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state().apps
+    roles.grant(state, [roles.PUBLISHERS])
+
+    publishers = perms(roles.PUBLISHERS)
+    assert ("portal", "view_feedback") in publishers
+    assert ("cooperation", "publish_project") in publishers
+
+
 def test_roles_cover_every_model_in_the_admin():
     registered = admin.site._registry
     names = {
