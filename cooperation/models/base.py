@@ -50,6 +50,14 @@ def period_words(chinese, english):
     return english if in_english() else chinese
 
 
+def short_or_full_name(record):
+    """A place's or a body's short name where it has one, else its name, in the current
+    language (an English page without English names shows the Chinese)."""
+    if in_english():
+        return record.short_name_en or record.name_en or record.short_name or record.name
+    return record.short_name or record.name
+
+
 class Translated:
     """A record whose public texts have English versions (`english()` fields)."""
 

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from cooperation.pinyin import person_name, place_name
 
-from .base import OptionallyCited, Side, english, in_english
+from .base import OptionallyCited, Side, english, short_or_full_name
 
 
 class RegionQuerySet(models.QuerySet):
@@ -110,9 +110,7 @@ class Region(OptionallyCited):
 
     @property
     def display_name(self):
-        if in_english():
-            return self.short_name_en or self.name_en or self.short_name or self.name
-        return self.short_name or self.name
+        return short_or_full_name(self)
 
     @property
     def subtree_path(self):
@@ -232,9 +230,7 @@ class Organization(OptionallyCited):
 
     @property
     def display_name(self):
-        if in_english():
-            return self.short_name_en or self.name_en or self.short_name or self.name
-        return self.short_name or self.name
+        return short_or_full_name(self)
 
     @property
     def side(self):
