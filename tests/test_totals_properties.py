@@ -139,21 +139,18 @@ def test_random_figures_are_added_once_and_towns_stay_within_their_county(
         everywhere = programme_figures()
         bars = {town.town: town for town in town_totals(HEADLINE_BY_KEY["funds"], year)}
         county_sets = region_figures(world.ziyun)
+        county_totals = {t.headline: t for t in headline_totals(county_sets, year)}
+        towns = [(world.maoying, region_figures(world.maoying)), (bandang, region_figures(bandang))]
+        town_totals_by_headline = [
+            {t.headline: t for t in headline_totals(sets, year)} for _, sets in towns
+        ]
         for headline_total in headline_totals(everywhere, year):
             national = check_total(headline_total, everywhere, year)
-            county_total = next(
-                t
-                for t in headline_totals(county_sets, year)
-                if t.headline == headline_total.headline
-            )
-            in_county = check_total(county_total, county_sets, year)
+            in_county = check_total(county_totals[headline_total.headline], county_sets, year)
             assert in_county <= national
             in_towns = set()
-            for town in (world.maoying, bandang):
-                sets = region_figures(town)
-                town_total = next(
-                    t for t in headline_totals(sets, year) if t.headline == headline_total.headline
-                )
+            for (town, sets), totals in zip(towns, town_totals_by_headline, strict=True):
+                town_total = totals[headline_total.headline]
                 in_town = check_total(town_total, sets, year)
                 assert in_town <= in_county
                 if headline_total.headline.key == "funds":
