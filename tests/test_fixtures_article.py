@@ -415,7 +415,7 @@ RURAL = [
         M.ASSISTANCE_FUNDS,
         wan(2750),
         U.YUAN,
-        "project ludga-reservoir-erguan-fisheries",
+        "project luga-reservoir-erguan-fisheries",
         qualifier=Qualifier.AT_LEAST,
         year=2022,
         period="去年",
@@ -427,7 +427,7 @@ RURAL = [
         M.OUTPUT,
         wan(200),
         U.JIN,
-        "project ludga-reservoir-erguan-fisheries",
+        "project luga-reservoir-erguan-fisheries",
         kind=Figure.Kind.EXPECTED,
         period="每年",
     ),
@@ -436,7 +436,7 @@ RURAL = [
         M.OUTPUT_VALUE,
         wan(3200),
         U.YUAN,
-        "project ludga-reservoir-erguan-fisheries",
+        "project luga-reservoir-erguan-fisheries",
         kind=Figure.Kind.EXPECTED,
         period="每年",
     ),
@@ -1043,7 +1043,7 @@ def test_tourism_belt_gets_500_wan_for_each_of_three_villages(article):
 
 
 def test_fisheries_keep_at_least_and_expected(article):
-    fish = Project.objects.get(slug="ludga-reservoir-erguan-fisheries")
+    fish = Project.objects.get(slug="luga-reservoir-erguan-fisheries")
     assert fish.funds == wan(2750) and fish.funds_qualifier == Qualifier.AT_LEAST
     assert fish.start_year == 2022
     assert "噜嘎水库" in fish.title
