@@ -56,6 +56,9 @@ EXPORT = "_export=csv"
 EXPORT_FILTER = "category=talent"
 
 DEEP_PAGE = "project list page 200"
+# The API's page after a cursor this many projects in (or 50 before the end, when fewer).
+API_DEEP_ROWS = 10_000
+API_DEEP_PAGE = "API projects 10,000 rows in"
 
 # (name, URL, kind): "page" is public and held to the targets, "export" and "admin" are not.
 PAGES = [
@@ -86,6 +89,12 @@ PAGES = [
     ("people", "/people/", "page"),
     ("site search 紫云", "/search/?q=" + urllib.parse.quote("紫云"), "page"),
     ("site search 茶", "/search/?q=" + urllib.parse.quote("茶"), "page"),
+    ("API projects", "/api/v1/projects/", "page"),
+    (API_DEEP_PAGE, "/api/v1/projects/?cursor={api_cursor}", "page"),
+    ("API funds total and breakdown", "/api/v1/totals/funds", "page"),
+    ("Atom feed of projects", "/feeds/projects.atom", "page"),
+    ("Atom feed of a county", "/feeds/regions/{county}.atom", "page"),
+    ("IATI file of a town", "/api/v1/iati/activities.xml?region={town}", "page"),
     ("sitemap index", "/sitemap.xml", "page"),
     ("sitemap of projects", "/sitemap-projects.xml", "page"),
     ("CSV export (~10,000 rows)", f"/projects/?{EXPORT_FILTER}&{EXPORT}", "export"),
@@ -106,6 +115,11 @@ SERVER_ENV = {
     "DJANGO_SECURE_COOKIES": "0",
     "DJANGO_SECURE_HSTS_SECONDS": "0",
     "PORTAL_QUERY_COUNT_HEADER": "1",
+    "DJANGO_API_RATE_LIMIT": "1000000",
+    # The IATI file exists only once its reporting organisation is named.
+    "DJANGO_IATI_REPORTING_ORG_REF": "XM-DAC-00000",
+    "DJANGO_IATI_REPORTING_ORG_TYPE": "10",
+    "DJANGO_IATI_REPORTING_ORG_NAME": "Benchmark",
 }
 
 # Run in `manage.py shell` against the benchmark database: what the URLs need, as JSON.
@@ -137,6 +151,9 @@ if connection.vendor == "postgresql":
 else:
     database = f"SQLite {sqlite3.sqlite_version}"
 published = Project.objects.published().count()
+from cooperation.api.pagination import encode_cursor
+cursor_row = max(1, min(%r, published - 50))
+cursor_id = Project.objects.published().order_by("id").values_list("id", flat=True)[cursor_row - 1]
 print(json.dumps({
     "project": first.slug,
     "town": town.pk,
@@ -148,6 +165,7 @@ print(json.dumps({
     "organization": busiest(Organization.objects.all(), "roles").pk,
     "source": busiest(Source.objects.all(), "project").slug,
     "deep_page": min(%r, published // %r),
+    "api_cursor": encode_cursor(cursor_id),
     "projects": Project.objects.count(),
     "export_rows": Project.objects.published().filter(**%r).count(),
     "database": database,
@@ -176,7 +194,7 @@ def database_for(size, database_url):
 
 
 def facts_script():
-    return FACTS % (DEEP_PAGE_NUMBER, PAGE_SIZE, dict([EXPORT_FILTER.split("=")]))
+    return FACTS % (API_DEEP_ROWS, DEEP_PAGE_NUMBER, PAGE_SIZE, dict([EXPORT_FILTER.split("=")]))
 
 
 def page_urls(facts):

@@ -64,15 +64,17 @@ def xlsx_sheet_title(title):
     return re.sub(r"[\[\]:*?/\\]", " ", str(title or "Sheet"))[:31] or "Sheet"
 
 
-def xlsx_file(headers, rows, title=None):
-    """The rows as an XLSX file whose text cells are always strings, never formulas."""
+def xlsx_file(headers, rows, title=None, more_sheets=()):
+    """The rows as an XLSX file whose text cells are always strings, never formulas;
+    `more_sheets` are further (title, headers, rows), such as a data dictionary."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(xlsx_sheet_title(title))
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([xlsx_cell(sheet, header, font=bold) for header in headers])
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+    for sheet_title, sheet_headers, sheet_rows in ((title, headers, rows), *more_sheets):
+        sheet = book.create_sheet(xlsx_sheet_title(sheet_title))
+        sheet.freeze_panes = "A2"
+        sheet.append([xlsx_cell(sheet, header, font=bold) for header in sheet_headers])
+        for row in sheet_rows:
+            sheet.append([xlsx_cell(sheet, value) for value in row])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -1,21 +1,12 @@
-"""Tables of the public lists. Columns hidden on the page (visible=False) appear only in
-exports, which give money in 元 with its qualifier so that a spreadsheet can add it up."""
-
-from functools import partialmethod
-from inspect import getattr_static
+"""Tables of the public lists. Their downloads are not these tables but the columns of
+cooperation/exports.py, stable whatever the page shows."""
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, F, IntegerField, Model, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
-from django_tables2.columns import ManyToManyColumn
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.rows import BoundRow
-from django_tables2.utils import A, signature
 
 from cooperation.formatting import yuan
 from cooperation.models import Beneficiary, Pairing, Project, Qualifier
@@ -62,22 +53,12 @@ class SortColumn(tables.Column):
         return queryset.order_by(key, tie), True
 
 
-def export_column(verbose_name, **kwargs):
-    return tables.Column(verbose_name=verbose_name, visible=False, orderable=False, **kwargs)
-
-
 class PortalTable(tables.Table):
-    url = export_column(_("网址"), empty_values=())
-
     class Meta:
         template_name = "django_tables2/portal.html"
         attrs = {"class": "table table-sm table-hover align-middle"}
         orderable = False
-        sequence = ("...", "url")
         empty_text = _("没有符合条件的记录。")
-
-    def value_url(self, record):
-        return self.request.build_absolute_uri(record.get_absolute_url())
 
 
 class ProjectTable(PortalTable):
@@ -93,14 +74,8 @@ class ProjectTable(PortalTable):
         accessor="funds",
         sort_by="funds",
         attrs=NUMBER_ATTRS,
-        exclude_from_export=True,
     )
     pairing = tables.Column(verbose_name=_("结对关系"))
-    start_year = export_column(_("开始年份"))
-    end_year = export_column(_("结束年份"))
-    funds_yuan = export_column(_("帮扶资金（元）"), accessor="funds")
-    funds_qualifier = export_column(_("资金限定"))
-    summary = export_column(_("摘要"))
 
     class Meta(PortalTable.Meta):
         model = Project
@@ -112,34 +87,21 @@ class ProjectTable(PortalTable):
             "years",
             "work_status",
             "amount",
-            "...",
-            "url",
+            "pairing",
         )
 
     def render_title(self, record):
         return record.translated("title")
 
-    def render_summary(self, record):
-        return record.translated("summary")
-
     def render_locations(self, value):
         separator = pgettext("列举分隔符", "、")
         return separator.join(region.display_name for region in value.all())
-
-    def value_locations(self, value):
-        return self.render_locations(value)
 
     def render_amount(self, value, record):
         return yuan(value, record.funds_qualifier or Qualifier.EXACT)
 
     def render_pairing(self, value):
         return str(value) if value.is_published else "—"
-
-    def value_pairing(self, value):
-        return str(value) if value.is_published else ""
-
-    def value_funds_qualifier(self, value):
-        return Qualifier(value).label if value in Qualifier.values else value
 
 
 class PairingTable(PortalTable):
@@ -155,23 +117,12 @@ class PairingTable(PortalTable):
         attrs=NUMBER_ATTRS,
         linkify=lambda record: f"{reverse('cooperation:project-list')}?pairing={record.pk}",
     )
-    east_party = export_column(_("东部一方"), accessor="east_label")
-    east_count = export_column(_("东部数量"))
-    west_party = export_column(_("西部一方"), accessor="west_label")
-    west_count = export_column(_("西部数量"))
-    description = export_column(_("说明"))
 
     class Meta(PortalTable.Meta):
         model = Pairing
         fields = ()
 
     def render_parties(self, record):
-        return str(record)
-
-    def render_description(self, record):
-        return record.translated("description")
-
-    def value_parties(self, record):
         return str(record)
 
 
@@ -183,7 +134,6 @@ class BeneficiaryTable(PortalTable):
     project_count = SortColumn(
         verbose_name=_("受益项目数"), sort_by="project_count", attrs=NUMBER_ATTRS
     )
-    description = export_column(_("说明"))
 
     class Meta(PortalTable.Meta):
         model = Beneficiary
@@ -194,85 +144,3 @@ class BeneficiaryTable(PortalTable):
 
     def render_region(self, value):
         return value.display_name
-
-
-def cell_values(table, names):
-    """A function giving a record's values in the columns `names`, the same as
-    django-tables2's BoundRow.get_cell_value(name) gives them, for exports of many rows.
-
-    django-tables2 works out for every cell how to get its value: it reads the signature
-    of the column's value method and, for a choice field, translates every label. Here
-    that is worked out once per column, and the labels are translated once, in the
-    language active when this is called. A column that cannot be read the same way (a
-    link or many-to-many column, a value method wanting the row or **kwargs, a model's
-    own get_<field>_display) is left to django-tables2, cell by cell.
-    """
-    readers = [cell_reader(table, table.columns[name]) for name in names]
-    return lambda record: [read(record) for read in readers]
-
-
-def cell_reader(table, bound_column):
-    """BoundRow.get_cell_value(bound_column.name) as a function of the record."""
-    column = bound_column.column
-    read = value_reader(table.data.model, A(bound_column.accessor))
-    call = value_caller(table, bound_column)
-    if read is None or call is None or isinstance(column, (BaseLinkColumn, ManyToManyColumn)):
-        return lambda record: BoundRow(record, table=table).get_cell_value(bound_column.name)
-
-    def get(record):
-        value = read(record)
-        return None if value in column.empty_values else call(value, record)
-
-    return get
-
-
-def value_reader(model, accessor):
-    """The accessor's value in a record of the model, or the label of its choice, as a
-    function of the record; None where django-tables2 might read it otherwise."""
-    path, _separator, name = accessor.rpartition(accessor.SEPARATOR)
-    if model is None or not name:
-        return None
-    field = accessor.get_field(model)
-
-    def resolve(record):
-        try:
-            return accessor.resolve(record)
-        except Exception:
-            return None
-
-    if not getattr(field, "choices", None):
-        return resolve
-    display = getattr_static(field.model, f"get_{name}_display", None)
-    if field.name != name or not isinstance(display, partialmethod):
-        return None  # not the get_<field>_display() Django gives a choice field
-    labels = {value: force_str(label, strings_only=True) for value, label in field.flatchoices}
-    owner = A(path)
-
-    def read(record):
-        owner_record = owner.resolve(record, quiet=True)
-        if not isinstance(owner_record, Model):
-            return resolve(record)
-        value = getattr(owner_record, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
-
-    return read
-
-
-def value_caller(table, bound_column):
-    """The column's value method as a function of (value, record), called with the
-    arguments it names, as call_with_appropriate does; None if it wants others."""
-    method = bound_column.value
-    if getattr(method, "__func__", None) is tables.Column.value:
-        method = bound_column.column.render  # which is all that Column.value calls
-    if getattr(method, "__func__", None) is tables.Column.render:
-        return lambda value, record: value
-    arguments, takes_any = signature(method)
-    given = {"column": bound_column.column, "bound_column": bound_column, "table": table}
-    if takes_any or not set(arguments) <= {"value", "record", *given}:
-        return None
-
-    def call(value, record):
-        cell = {"value": value, "record": record, **given}
-        return method(**{name: cell[name] for name in arguments})
-
-    return call

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cooperation.views import details, lists, pages, search, totals
+from cooperation import feeds
+from cooperation.views import data, details, lists, pages, search, totals
 
 app_name = "cooperation"
 
@@ -29,4 +30,13 @@ urlpatterns = [
     path("people/", pages.PeopleView.as_view(), name="people"),
     path("search/", search.SearchView.as_view(), name="search"),
     path("totals/<slug:key>/", totals.TotalBreakdownView.as_view(), name="total-breakdown"),
+    path("data/", data.OpenDataView.as_view(), name="open-data"),
+    path("feeds/projects.atom", feeds.ProjectFeed(), name="feed-projects"),
+    path("feeds/regions/<int:pk>.atom", feeds.RegionProjectFeed(), name="feed-region"),
+    path("feeds/pairings/<int:pk>.atom", feeds.PairingProjectFeed(), name="feed-pairing"),
+    path(
+        "feeds/organizations/<int:pk>.atom",
+        feeds.OrganizationProjectFeed(),
+        name="feed-organization",
+    ),
 ]

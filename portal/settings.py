@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "ninja",
     "cooperation",
 ]
 
@@ -309,6 +310,30 @@ SITE_PUBLISHER = os.environ.get("DJANGO_SITE_PUBLISHER", "").strip()
 SITE_CONTACT = os.environ.get("DJANGO_SITE_CONTACT", "").strip()
 SITE_ICP = os.environ.get("DJANGO_SITE_ICP", "").strip()
 SITE_CODE = os.environ.get("DJANGO_SITE_CODE", "").strip()
+
+# The bulk download (/data/, cooperation/opendata.py): where `build_open_data` writes it, and
+# the licence and publisher its datapackage.json and catalogue name, each only when set.
+OPEN_DATA_DIR = Path(os.environ.get("DJANGO_OPEN_DATA_DIR", "").strip() or BASE_DIR / "open-data")
+OPEN_DATA_LICENSE_NAME = os.environ.get("DJANGO_OPEN_DATA_LICENSE_NAME", "").strip()
+OPEN_DATA_LICENSE_URL = os.environ.get("DJANGO_OPEN_DATA_LICENSE_URL", "").strip()
+OPEN_DATA_PUBLISHER = os.environ.get("DJANGO_OPEN_DATA_PUBLISHER", "").strip()
+
+# The reporting organisation of the IATI file (/api/v1/iati/activities.xml): its IATI
+# organisation identifier (e.g. CN-XXX-123), its type (IATI OrganisationType codelist) and
+# name. IATI requires all three; until they are set the file answers 404 saying so.
+IATI_REPORTING_ORG_REF = os.environ.get("DJANGO_IATI_REPORTING_ORG_REF", "").strip()
+IATI_REPORTING_ORG_TYPE = env_choice(
+    "DJANGO_IATI_REPORTING_ORG_TYPE",
+    "",
+    {str(code) for code in (10, 11, 15, 21, 22, 23, 24, 30, 40, 60, 70, 71, 72, 73, 80, 90)},
+)
+IATI_REPORTING_ORG_NAME = os.environ.get("DJANGO_IATI_REPORTING_ORG_NAME", "").strip()
+# Activities in one file; more are on the next pages (the Link header, rel="next").
+IATI_MAX_ACTIVITIES = env_int("DJANGO_IATI_MAX_ACTIVITIES", 1000, minimum=1)
+
+# The JSON API (/api/v1/): requests a minute per client address before 429 (each worker
+# process counts on its own, cooperation/api/limits.py).
+API_RATE_LIMIT = env_int("DJANGO_API_RATE_LIMIT", 120, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -3,17 +3,26 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from cooperation.api import api
 from cooperation.sitemaps import SITEMAPS
 from cooperation.sitemaps import index as sitemap_index
-from cooperation.views import audit
+from cooperation.views import audit, iati
+from cooperation.views import data as open_data
 from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # A plain view, before the API's include: the IATI file is XML, not a JSON endpoint.
+    path("api/v1/iati/activities.xml", iati.activities, name="iati-activities"),
+    # The JSON API (cooperation.api), after the other /api/v1/ paths.
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/second-factor/", include("portal.second_factor_views")),
     path("admin/audit/", admin.site.admin_view(audit.audit_log), name="admin-audit"),
     path("admin/", admin.site.urls),
+    # The bulk download's files and catalogue: one address whatever the language.
+    path("data/catalog.jsonld", open_data.catalog, name="open-data-catalog"),
+    path("data/files/<str:name>", open_data.open_data_file, name="open-data-file"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",

@@ -8,12 +8,37 @@ from collections import defaultdict
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django_tables2.export import ExportMixin
 
-from cooperation.models import Region, Side
+from cooperation.models import (
+    Beneficiary,
+    Figure,
+    Organization,
+    Pairing,
+    Project,
+    Region,
+    Side,
+    Source,
+)
 from cooperation.sitemaps import SITEMAPS
 from cooperation.totals import HEADLINES
 from cooperation.views.lists import EXPORT_FORMATS
 
 STAFF_ONLY = "admin/"
+# The Atom feeds of one record's projects, and that record's page.
+RECORD_FEEDS = {
+    "cooperation:feed-region": "cooperation:region-detail",
+    "cooperation:feed-pairing": "cooperation:pairing-detail",
+    "cooperation:feed-organization": "cooperation:organization-detail",
+}
+# The JSON API's record operations, and the records they answer for.
+API_RECORDS = {
+    "api:project-detail": Project.objects.published,
+    "api:pairing-detail": Pairing.objects.published,
+    "api:beneficiary-detail": Beneficiary.objects.published,
+    "api:organization-detail": Organization.objects.all,
+    "api:region-detail": Region.objects.all,
+    "api:source-detail": Source.objects.all,
+    "api:figure-detail": Figure.objects.published,
+}
 
 
 def _public_patterns(patterns, namespace=None):
@@ -57,6 +82,16 @@ def public_paths():
     if town is not None:
         paths["cooperation:total-breakdown"].append(f"{funds}?region={town.pk}&year=2022")
     paths["cooperation:total-breakdown"].append(f"{funds}?category=industry&reason=cumulative")
+    for feed, page in RECORD_FEEDS.items():  # a record's feed, for each record page listed
+        paths[feed] += [reverse(feed, kwargs=resolve(path).kwargs) for path in paths[page]]
+    for name, records in API_RECORDS.items():  # the API's answer for one record of each kind
+        first = records().order_by("pk").values_list("pk", flat=True)[:1]
+        paths[name] += [reverse(name, kwargs={"id": pk}) for pk in first]
+    # A file of the last bulk download (404 until one is built, which is answered too).
+    paths["open-data-file"].append(reverse("open-data-file", kwargs={"name": "datapackage.json"}))
+    paths["api:total-detail"] += [
+        reverse("api:total-detail", kwargs={"key": headline.key}) for headline in HEADLINES
+    ]
     for name, pattern in _public_patterns(get_resolver().url_patterns):
         if not pattern.pattern.converters:
             path = reverse(name)

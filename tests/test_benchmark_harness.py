@@ -51,6 +51,7 @@ FACTS = {
     "beneficiary": 8,
     "organization": 9,
     "source": "s-1",
+    "api_cursor": "CcQ",
 }
 
 
@@ -67,6 +68,8 @@ def test_page_urls_fill_in_the_records_of_each_page():
     assert urls["organization detail"] == "/organizations/9/"
     assert urls["source detail"] == "/sources/s-1/"
     assert urls["search 茶叶"] == "/projects/?q=%E8%8C%B6%E5%8F%B6"
+    assert urls[run.API_DEEP_PAGE] == "/api/v1/projects/?cursor=CcQ"
+    assert urls["IATI file of a town"] == "/api/v1/iati/activities.xml?region=42"
     assert all(url.startswith("/") for url in urls.values())
 
 

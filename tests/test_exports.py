@@ -6,22 +6,14 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django_tables2.rows import BoundRow
 
-from cooperation.models import Beneficiary, Pairing, Project, Publication, Qualifier
-from cooperation.views.lists import (
-    BeneficiaryListView,
-    PairingListView,
-    PortalExport,
-    ProjectListView,
-)
+from cooperation.models import Pairing, Publication, Qualifier
+from cooperation.views.lists import BeneficiaryListView, PairingListView, ProjectListView
 from tests.factories import (
     make_beneficiary,
     make_benefit,
     make_figure,
-    make_hospital_pairing,
-    make_organization,
     make_pairing,
     make_project,
 )
@@ -60,7 +52,7 @@ def test_export_holds_exactly_the_filtered_sorted_projects(projects, client, exp
     rows = read_export(response, export_format)
 
     assert response.status_code == 200
-    assert [row["项目名称"] for row in rows] == ["红芯薯车间", "红芯薯产业园"]
+    assert [row["title"] for row in rows] == ["红芯薯车间", "红芯薯产业园"]
 
 
 @pytest.mark.parametrize("export_format", ["csv", "json", "xlsx"])
@@ -69,13 +61,13 @@ def test_export_gives_money_in_yuan_with_its_qualifier(projects, client, export_
 
     first = read_export(response, export_format)[0]
 
-    assert first["项目名称"] == "红芯薯产业园"
-    assert Decimal(str(first["帮扶资金（元）"])) == Decimal(27_500_000)
-    assert first["资金限定"] == "多（至少）"
-    assert first["地点"] == "黄鹤营村"
-    assert first["类别"] == "产业协作"
-    assert first["网址"] == "http://testserver" + projects.get_absolute_url()
-    assert "帮扶资金" not in first
+    assert first["title"] == "红芯薯产业园"
+    assert Decimal(str(first["funds"])) == Decimal(27_500_000)
+    assert (first["funds_unit"], first["funds_qualifier"]) == ("元", "at_least")
+    assert first["locations"] in ("黄鹤营村", ["黄鹤营村"])
+    assert (first["category"], first["category_label"]) == ("industry", "产业协作")
+    assert first["url"] == "http://testserver" + projects.get_absolute_url()
+    assert "amount" not in first
 
 
 def test_export_covers_every_page(world, client):
@@ -84,7 +76,7 @@ def test_export_covers_every_page(world, client):
 
     response = client.get(PROJECTS, {"sort": "title", "page": 2, "_export": "json"})
 
-    assert [row["项目名称"] for row in json.loads(response.content)] == [
+    assert [row["title"] for row in json.loads(response.content)] == [
         f"项目{number:02d}" for number in range(30)
     ]
 
@@ -117,7 +109,7 @@ def test_export_is_a_named_download(projects, client, export_format, content_typ
 def test_csv_starts_with_a_bom_for_excel(projects, client):
     response = client.get(PROJECTS, {"_export": "csv"})
 
-    assert response.content.startswith("\ufeff项目名称".encode())
+    assert response.content.startswith("\ufeffid,url,".encode())
 
 
 @pytest.mark.parametrize("export_format", ["yaml", "xls", "latex", "ods", ""])
@@ -151,21 +143,23 @@ def test_pairing_export_keeps_counts_as_counts(world, client):
         reverse("cooperation:pairing-list"), {"level": "hospital", "_export": "json"}
     )
 
-    assert json.loads(response.content) == [
-        {
-            "结对双方": "南沙区8家医院 → 紫云县15家医院",
-            "结对层级": "医院结对",
-            "帮扶方式": "结对帮扶",
-            "起始年份": 2021,
-            "项目数": 0,
-            "东部一方": "南沙区8家医院",
-            "东部数量": 8,
-            "西部一方": "紫云县15家医院",
-            "西部数量": 15,
-            "说明": None,
-            "网址": "http://testserver" + hospitals.get_absolute_url(),
-        }
-    ]
+    (row,) = json.loads(response.content)
+    assert row == row | {
+        "id": hospitals.pk,
+        "url": "http://testserver" + hospitals.get_absolute_url(),
+        "name": "南沙区8家医院 → 紫云县15家医院",
+        "level": "hospital",
+        "level_label": "医院结对",
+        "mode": "one_to_one",
+        "mode_label": "结对帮扶",
+        "start_year": 2021,
+        "project_count": 0,
+        "east_party": "南沙区8家医院",
+        "east_count": 8,
+        "west_party": "紫云县15家医院",
+        "west_count": 15,
+        "description": "",
+    }
 
 
 def test_beneficiary_export_is_filtered_and_has_no_drafts(world, client):
@@ -180,7 +174,7 @@ def test_beneficiary_export_is_filtered_and_has_no_drafts(world, client):
     )
 
     rows = read_export(response, "csv")
-    assert [(row["名称"], row["所在区域"], row["受益项目数"]) for row in rows] == [
+    assert [(row["name"], row["region"], row["project_count"]) for row in rows] == [
         ("黄鹤营村", "黄鹤营村", "1")
     ]
 
@@ -206,63 +200,11 @@ def test_export_query_count_does_not_grow_with_rows(
 LIST_VIEWS = [ProjectListView, PairingListView, BeneficiaryListView]
 
 
-@pytest.fixture
-def varied(world):
-    """Rows of every list with choices, money with a qualifier, empty values and an
-    unpublished pairing."""
-    hospitals = make_hospital_pairing(world, description="组团式帮扶医院")
-    hidden = make_pairing(world.nansha, world.ziyun, world.source, status=Publication.DRAFT)
-    big = make_project(
-        hospitals,
-        world.source,
-        locations=[world.huanghe, world.bayang],
-        category=Project.Category.LABOUR,
-        work_status=Project.WorkStatus.IN_OPERATION,
-        end_year=2025,
-        summary="摘要",
-    )
-    make_figure(world.source, 27_500_000, project=big, qualifier=Qualifier.AT_LEAST)
-    make_project(world.pairing, world.source, funds=500_000, start_year=None)
-    make_project(hidden, world.source)
-    school = make_beneficiary(
-        world.source,
-        kind=Beneficiary.Kind.SCHOOL,
-        region=world.maoying,
-        organization=make_organization("猫营小学", region=world.maoying, source=world.source),
-    )
-    make_benefit(big, school)
-    make_beneficiary(world.source, kind=Beneficiary.Kind.LABOURERS, description="受益群体")
-
-
 @pytest.mark.parametrize("view_class", LIST_VIEWS)
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("export_format", ["csv", "json"])
-def test_export_gives_what_django_tables2_gives(
-    varied, client, rf, view_class, language, export_format
-):
-    """The export reads the cells without django-tables2 (see cooperation.tables.
-    cell_values) but must give, byte for byte, what django-tables2's TableExport gives."""
-    with translation.override(language):
-        url = reverse(view_class.url_name)  # /en/… in English
-
-    response = client.get(url, {"_export": export_format})
-
-    with translation.override(language):
-        view = view_class()
-        view.setup(rf.get(url, {"_export": export_format}))
-        view.filterset = view.get_filterset(view.get_filterset_class())
-        view.object_list = view.filterset.qs
-        expected = PortalExport(
-            export_format, view.export_table(), exclude_columns=view.exclude_columns
-        ).export()
-    assert response.status_code == 200
-    assert len(read_export(response, export_format)) >= 2
-    assert response.content.decode() == expected
-
-
-@pytest.mark.parametrize("view_class", LIST_VIEWS)
-def test_export_reads_no_cell_through_django_tables2(varied, client, monkeypatch, view_class):
+def test_export_reads_no_cell_through_django_tables2(world, client, monkeypatch, view_class):
     """Asking django-tables2 for each cell costs ten times as much; no column needs it."""
+    village = make_beneficiary(world.source, region=world.huanghe)
+    make_benefit(make_project(world.pairing, world.source, locations=[world.huanghe]), village)
 
     def refuse(row, name):
         raise AssertionError(f"column {name} read through BoundRow.get_cell_value")
@@ -271,4 +213,4 @@ def test_export_reads_no_cell_through_django_tables2(varied, client, monkeypatch
 
     response = client.get(reverse(view_class.url_name), {"_export": "csv"})
 
-    assert len(read_export(response, "csv")) >= 2
+    assert len(read_export(response, "csv")) >= 1

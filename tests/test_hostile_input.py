@@ -6,6 +6,7 @@ nothing that could run as script, and redirects only within the site. The exampl
 derandomized, so a run is repeatable; the article's records are loaded once per module.
 """
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -45,7 +46,8 @@ PARAMETERS = sorted(
         for filterset in (ProjectFilter, PairingFilter, BeneficiaryFilter)
         for name in filterset.base_filters
     }
-    | {"q", "sort", "page", "per_page", "_export", "p", "kind", "next", "language"}
+    | {"q", "sort", "page", "per_page", "_export", "table", "labels", "p", "kind", "next"}
+    | {"language"}
 )
 NUMBERS = [
     "0",
@@ -197,17 +199,25 @@ class Markup(HTMLParser):
     def __init__(self):
         super().__init__()
         self.runnable = []
-        self._in_script = False
+        self._in_script = self._in_data_block = False
 
     def handle_starttag(self, tag, attrs):
         self.runnable += [f"{tag} {name}" for name, _value in attrs if name.startswith("on")]
-        self._in_script = tag == "script"
+        # JSON-LD is a data block, never run, but what a visitor sent must not end it early:
+        # its whole body has to stay one JSON document.
+        self._in_data_block = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        self._in_script = tag == "script" and not self._in_data_block
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        self._in_script = self._in_data_block = False
 
     def handle_data(self, data):
-        if self._in_script and data.strip():
+        if self._in_data_block:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.runnable.append(data)
+        elif self._in_script and data.strip():
             self.runnable.append(data)
 
 

@@ -517,26 +517,18 @@ def test_language_switcher_returns_to_the_same_page(article, client, name):
     assert visit(client, switcher(page)["zh-Hans"]).html_lang() == "zh-hans"
 
 
-def test_english_export_has_english_headers_and_qualifiers(article, client):
+def test_english_export_has_identifiers_with_english_labels_and_names(article, client):
     with translation.override("en"):
-        response = client.get(reverse("cooperation:project-list") + "?_export=csv")
+        url = reverse("cooperation:project-list")
+    response = client.get(url, {"_export": "csv"})
+    labelled = client.get(url, {"_export": "csv", "labels": "1"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == [
-        "Project",
-        "Category",
-        "Locations",
-        "Year",
-        "Work status",
-        "Pairing",
-        "Start year",
-        "End year",
-        "Assistance funds (yuan)",
-        "Funds qualifier",
-        "Summary",
-        "URL",
-    ]
-    assert "At least" in [row[9] for row in rows[1:]]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = next(csv.reader(io.StringIO(labelled.content.decode("utf-8-sig"))))
+    assert list(rows[0])[:4] == ["id", "url", "slug", "title"]
+    assert header[3:5] == ["Project", "Project title (English)"]
+    assert "at_least" in [row["funds_qualifier"] for row in rows]
+    assert "Industrial cooperation" in [row["category_label"] for row in rows]
     assert "Cooperation%20projects" in response["Content-Disposition"]
 
 

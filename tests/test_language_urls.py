@@ -39,7 +39,7 @@ class Links(HTMLParser):
         attrs = dict(attrs)
         if tag == "html":
             self.lang = attrs.get("lang")
-        elif tag == "link" and attrs.get("rel") == "alternate":
+        elif tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
             self.alternates[attrs["hreflang"]] = attrs["href"]
         elif tag == "a" and "href" in attrs:
             self.links.append((attrs["href"], attrs))

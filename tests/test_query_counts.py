@@ -27,9 +27,15 @@ def warm_query_count(client, path):
 
 
 @pytest.fixture
-def pages(db):
-    """One path per public page, chosen while the data is small."""
+def pages(db, settings, tmp_path):
+    """One path per public page, chosen while the data is small; the IATI file and the
+    bulk download exist only once their publisher is named and a build has run."""
+    settings.IATI_REPORTING_ORG_REF = "XM-DAC-00000"
+    settings.IATI_REPORTING_ORG_TYPE = "10"
+    settings.IATI_REPORTING_ORG_NAME = "东西部协作信息公开平台"
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
     synthesize(seed=1, projects=40)
+    call_command("build_open_data", settle=0, stdout=io.StringIO())
     return {name: paths[0] for name, paths in public_paths().items() if paths}
 
 

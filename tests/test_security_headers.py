@@ -99,7 +99,11 @@ class InlineCode(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "script" and "src" not in attrs:
-            self._in_inline_script = attrs.get("type") not in ("application/json",)
+            # A data block (JSON, JSON-LD) is never run, so the policy has nothing to block.
+            self._in_inline_script = attrs.get("type") not in (
+                "application/json",
+                "application/ld+json",
+            )
         if tag == "style":
             self.styles.append("<style>")
         if "style" in attrs:

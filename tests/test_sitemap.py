@@ -138,7 +138,9 @@ def test_public_pages_have_title_description_canonical_and_no_inline_code(
         assert re.search(r"<title>[^<]+</title>", html), path
         assert re.search(r'<meta name="description" content="[^"]+">', html), path
         assert f'<link rel="canonical" href="http://testserver{path}">' in html, path
-        assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, path
+        # Only JSON-LD data blocks may be inline: they are never run.
+        inline = r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/ld\+json\")"
+        assert re.search(inline, html) is None, path
         assert re.search(r"\sstyle=", html) is None, path
         assert re.search(r"\son[a-z]+=", html) is None, path
 

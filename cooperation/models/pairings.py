@@ -179,6 +179,8 @@ class Pairing(Publishable, Cited):
             models.Index(fields=["status", "level"], name="pairing_status_level_idx"),
             # Child pairings of one district↔county pairing.
             models.Index(fields=["parent", "status"], name="pairing_parent_status_idx"),
+            # The API's list, in id order from a cursor.
+            models.Index(fields=["status", "id"], name="pairing_status_id_idx"),
         ]
 
     def __str__(self):

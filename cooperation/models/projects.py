@@ -149,6 +149,10 @@ class Project(RemembersLoaded, Publishable, Cited):
             models.Index(fields=["status", "funds"], name="project_status_funds_idx"),
             # Projects of one pairing (pairing pages, roll-ups).
             models.Index(fields=["pairing", "status"], name="project_pairing_status_idx"),
+            # The API's list, in id order from a cursor, and the IATI file.
+            models.Index(fields=["status", "id"], name="project_status_id_idx"),
+            # The Atom feeds: the most recently changed published projects.
+            models.Index(fields=["status", "-updated_at"], name="project_status_updated_idx"),
         ]
 
     def __str__(self):
@@ -340,6 +344,8 @@ class Beneficiary(Publishable, Cited):
             models.Index(
                 fields=["organization", "status", "name"], name="beneficiary_org_status_idx"
             ),
+            # The API's list, in id order from a cursor.
+            models.Index(fields=["status", "id"], name="beneficiary_status_id_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 from django import template
 
-from cooperation import formatting
+from cooperation import formatting, jsonld
 from cooperation.models import Qualifier
 
 register = template.Library()
@@ -31,3 +31,9 @@ def translated(record, name):
     if record is None or record == "":
         return ""
     return record.translated(name)
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, kind):
+    """{% json_ld "project" %}: the page's schema.org JSON-LD and its API link (jsonld.py)."""
+    return jsonld.for_page(kind, context)

@@ -5,58 +5,33 @@ What a page costs does not grow with the data: the number of rows comes from the
 of many rows is streamed instead of being built in memory.
 """
 
-import csv
-import json
 from functools import cached_property
-from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.encoding import force_str
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
-from tablib.formats._json import serialize_objects_handler
 
+from cooperation import export_files, exports
 from cooperation.counting import cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
-from cooperation.spreadsheets import csv_cell, xlsx_file
-from cooperation.tables import (
-    BeneficiaryTable,
-    PairingTable,
-    ProjectTable,
-    cell_values,
-    choice_rank,
-)
+from cooperation.tables import BeneficiaryTable, PairingTable, ProjectTable, choice_rank
 
 PAGE_SIZE = 25
-EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX, TableExport.JSON)
-# Files of more rows than this are streamed; smaller ones are sent in one piece.
-STREAM_FROM_ROWS = 1000
-EXPORT_CHUNK_ROWS = 2000
-# An Excel file is built in memory (about 1 MB of memory for every 1,000 rows), so it is
-# offered only up to this many rows; CSV and JSON have no limit.
-XLSX_MAX_ROWS = 20_000
+EXPORT_FORMATS = export_files.FORMATS
 
 
 class PortalExport(TableExport):
+    """Only the formats of cooperation.exports, which writes the files."""
+
     @classmethod
     def is_valid_format(cls, export_format):
         return export_format in EXPORT_FORMATS
-
-    def export(self):
-        if self.format == TableExport.XLSX:
-            return xlsx_file(self.dataset.headers, self.dataset, self.dataset.title)
-        content = super().export()
-        if self.format == TableExport.CSV:
-            # Excel opens a UTF-8 CSV as Chinese text only when it starts with a BOM.
-            return "\ufeff" + content
-        return content
 
 
 class PortalPaginator(Paginator):
@@ -70,37 +45,6 @@ class PortalPaginator(Paginator):
     @cached_property
     def count(self):
         return self.count_rows()
-
-
-class Echo:
-    """A file that hands back what is written to it, for csv.writer in a stream."""
-
-    def write(self, text):
-        return text
-
-
-def csv_lines(rows):
-    """The rows as CSV, as tablib writes them (the csv module's excel dialect), with no
-    cell that a spreadsheet would run."""
-    writer = csv.writer(Echo())
-    yield "\ufeff"  # Excel opens a UTF-8 CSV as Chinese text only when it starts with a BOM.
-    for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
-
-
-def json_chunks(rows):
-    """The rows as a JSON list of objects keyed by the headers, as tablib writes them."""
-    rows = iter(rows)
-    headers = next(rows)
-    yield "["
-    for number, row in enumerate(rows):
-        item = json.dumps(
-            dict(zip(headers, row, strict=True)),
-            default=serialize_objects_handler,
-            ensure_ascii=False,
-        )
-        yield item if number == 0 else ", " + item
-    yield "]"
 
 
 class BreadcrumbsMixin:
@@ -119,7 +63,8 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
     url_name = None
     title = None
     description = None
-    export_name = None
+    # What can be downloaded (cooperation.exports.Table), the list's own rows first.
+    export_tables = ()
     export_class = PortalExport
     export_formats = EXPORT_FORMATS
 
@@ -170,7 +115,12 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
             filters_invalid=self.filters_invalid,
             narrowed_to=self.narrowed_to(),
             page_not_found=requested_page not in ("", str(table.page.number)),
-            xlsx_max_rows=XLSX_MAX_ROWS,
+            xlsx_max_rows=export_files.XLSX_MAX_ROWS,
+            downloads=[]
+            if self.filters_invalid
+            else export_files.downloads(
+                self.export_tables, self.request, self.export_trigger_param
+            ),
         )
         return context
 
@@ -178,65 +128,25 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         # Exports are answered in get(); this only renders the page.
         return super(ExportMixin, self).render_to_response(context, **kwargs)
 
-    def export_table(self):
-        """The whole filtered, sorted table, not paginated."""
+    def sorted_records(self):
+        """The whole filtered table in the page's sort order, not paginated."""
         table = self.table_class(data=self.get_table_data(), **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
-        return table
+        return table.data.data
 
-    def export_rows(self, table):
-        """The header row, then each record's values, as django-tables2 exports them.
-
-        Records are read in chunks, each with its prefetched relations, so that memory
-        stays flat however many rows there are.
-        """
-        columns = [
-            column.name
-            for column in table.columns.iterall()
-            if not (column.column.exclude_from_export or column.name in self.exclude_columns)
-        ]
-        yield [force_str(table.columns[name].header, strings_only=True) for name in columns]
-        values = cell_values(table, columns)
-        for record in table.data.data.iterator(chunk_size=EXPORT_CHUNK_ROWS):
-            yield [force_str(value, strings_only=True) for value in values(record)]
+    def export_records(self, name):
+        """(records, how many) of the named download, following the page's filters."""
+        return self.sorted_records(), self.count_rows()
 
     def create_export(self, export_format):
-        rows = self.count_rows()
-        if export_format == TableExport.XLSX:
-            if rows > XLSX_MAX_ROWS:
-                return self.too_many_rows_for_xlsx(rows)
-            response = self.export_class(
-                export_format=export_format,
-                table=self.export_table(),
-                exclude_columns=self.exclude_columns,
-                dataset_kwargs=self.get_dataset_kwargs(),
-            ).response()
-        else:
-            chunks = (csv_lines if export_format == TableExport.CSV else json_chunks)(
-                self.export_rows(self.export_table())
-            )
-            content_type = self.export_class.FORMATS[export_format]
-            if rows > STREAM_FROM_ROWS:
-                response = StreamingHttpResponse(chunks, content_type=content_type)
-            else:
-                response = HttpResponse("".join(chunks), content_type=content_type)
-        today = timezone.localdate().isoformat()
-        ascii_name = f"{self.export_name}-{today}.{export_format}"
-        local_name = quote(f"{self.title}-{today}.{export_format}")
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{local_name}"
-        )
-        return response
-
-    def get_dataset_kwargs(self):
-        return {"title": str(self.title)}
-
-    def too_many_rows_for_xlsx(self, rows):
-        message = _(
-            "Excel 文件最多导出 %(limit)s 条记录，当前结果有 %(rows)s 条。"
-            "请缩小筛选范围，或导出 CSV。"
-        ) % {"limit": f"{XLSX_MAX_ROWS:,}", "rows": f"{rows:,}"}
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        name = self.request.GET.get("table") or self.export_tables[0].name
+        table = {table.name: table for table in self.export_tables}.get(name)
+        if table is None:
+            names = "、".join(table.name for table in self.export_tables)
+            message = _("没有这个下载表格。table 可选：%(names)s。") % {"names": names}
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        records, count = self.export_records(name)
+        return export_files.download(table, records, count, export_format, self.request)
 
 
 class ProjectListView(PortalListView):
@@ -246,7 +156,7 @@ class ProjectListView(PortalListView):
     url_name = "cooperation:project-list"
     title = pgettext_lazy("复数", "协作项目")
     description = _("东西部协作的项目：类别、地点、年份、实施状态和帮扶资金，可筛选、排序和导出。")
-    export_name = "projects"
+    export_tables = (exports.PROJECTS, exports.FIGURES)
 
     def get_queryset(self):
         return (
@@ -260,6 +170,12 @@ class ProjectListView(PortalListView):
             .prefetch_related("locations")
             .order_by(F("start_year").desc(nulls_last=True), "title", "pk")
         )
+
+    def export_records(self, name):
+        if name == exports.FIGURES.name:
+            figures = exports.figures_of(self.object_list)
+            return figures, cached_count(figures)
+        return super().export_records(name)
 
 
 published_projects = Q(projects__status=Publication.PUBLISHED)
@@ -297,7 +213,7 @@ class PairingListView(ProjectCountMixin, PortalListView):
     url_name = "cooperation:pairing-list"
     title = pgettext_lazy("复数", "结对关系")
     description = _("东西部协作的结对关系：区县、乡镇、村、企业、社会组织、医院和学校的结对帮扶。")
-    export_name = "pairings"
+    export_tables = (exports.PAIRINGS,)
 
     def get_queryset(self):
         pairings = (
@@ -327,7 +243,7 @@ class BeneficiaryListView(ProjectCountMixin, PortalListView):
     url_name = "cooperation:beneficiary-list"
     title = pgettext_lazy("复数", "受益对象")
     description = _("东西部协作的受益对象：村、学校、医院、安置区和受益群体，以及使其受益的项目。")
-    export_name = "beneficiaries"
+    export_tables = (exports.BENEFICIARIES,)
 
     def get_queryset(self):
         beneficiaries = (

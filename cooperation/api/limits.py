@@ -1,0 +1,50 @@
+"""What every API answer shares: a rate limit per client address, and an ETag.
+
+The limit is API_RATE_LIMIT requests a minute per address (portal.middleware.client_ip),
+counted in fixed minutes in the Django cache: each worker process counts on its own
+(settings.CACHES is per process), so with N workers an address may reach N times the
+limit; that is the price of needing no shared store. Past it, 429 with `Retry-After`,
+the seconds left in the minute.
+
+The ETag is a hash of the answer's bytes, so it changes exactly when the answer does;
+a request whose If-None-Match holds it gets 304 and no body.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_conditional_response
+from ninja.throttling import BaseThrottle
+
+from portal.middleware import client_ip
+
+WINDOW_SECONDS = 60
+
+
+class AddressRateLimit(BaseThrottle):
+    def allow_request(self, request):
+        window = int(time.time() // WINDOW_SECONDS)
+        key = f"api-rate:{client_ip(request)}:{window}"
+        # add() starts the count only if absent, so concurrent first requests are not lost.
+        cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add() and incr()
+            cache.set(key, 1, timeout=WINDOW_SECONDS * 2)
+            count = 1
+        self.retry_after = WINDOW_SECONDS - int(time.time() % WINDOW_SECONDS)
+        return count <= settings.API_RATE_LIMIT
+
+    def wait(self):
+        return self.retry_after
+
+
+def with_etag(request, response):
+    """Marks a 200 answer with the ETag of its body; 304 when the client has it."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)
