@@ -18,8 +18,18 @@ from tests.test_sitemap import sitemap_paths
 
 FIXTURES = sorted(str(path) for path in (Path(__file__).parent.parent / "fixtures").glob("*.json"))
 
-# Addresses outside the public pages, which keep one address whatever the language.
-UNPREFIXED = ("/admin/", "/static/", "/healthz", "/sitemap", "/i18n/")
+# Addresses outside the public pages, which keep one address whatever the language: the
+# API (its language is ?lang=) and the bulk download's files and catalogue are data.
+UNPREFIXED = (
+    "/admin/",
+    "/static/",
+    "/healthz",
+    "/sitemap",
+    "/i18n/",
+    "/api/v1/",
+    "/data/files/",
+    "/data/catalog.jsonld",
+)
 # The feedback form is the one public page with a POST form, so it needs the CSRF cookie.
 NEEDS_A_COOKIE = "feedback:form"
 
