@@ -65,6 +65,34 @@ def pairing_figures(pairing):
     return [unshared(Figure.objects.published().filter(pairing__in=layers))]
 
 
+class FiguresOf:
+    """What a total is of: one region, else one pairing, else one category, else the whole
+    programme; the first given wins, on the breakdown page and in the API alike."""
+
+    def __init__(self, region=None, pairing=None, category=None):
+        self.region = region
+        self.pairing = pairing if region is None else None
+        self.category = category if region is None and self.pairing is None else None
+
+    @property
+    def where(self):
+        """The query parameters that name it."""
+        if self.region is not None:
+            return {"region": self.region.pk}
+        if self.pairing is not None:
+            return {"pairing": self.pairing.pk}
+        return {"category": self.category} if self.category else {}
+
+    def sets(self):
+        if self.region is not None:
+            return region_figures(self.region)
+        if self.pairing is not None:
+            return pairing_figures(self.pairing)
+        if self.category:
+            return category_figures(self.category)
+        return programme_figures()
+
+
 def region_figures(region):
     """The published figures about the region or the places below it."""
     if region.side == Side.EAST:

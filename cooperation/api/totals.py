@@ -21,12 +21,7 @@ from cooperation.api.operations import LANG_NOTE, absolute, extra, responses, sp
 from cooperation.api.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from cooperation.api.pagination import next_url as next_page_url
 from cooperation.api.schemas import FigureOut, Lang, RecordId, codes
-from cooperation.attribution import (
-    category_figures,
-    pairing_figures,
-    programme_figures,
-    region_figures,
-)
+from cooperation.attribution import FiguresOf
 from cooperation.counting import cached
 from cooperation.models import Pairing, Project, Region
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
@@ -80,41 +75,25 @@ class BreakdownOut(Schema):
     figures: list[BreakdownFigure]
 
 
-class Scope:
+class Scope(FiguresOf):
     """The figures a total is of, from the query parameters, as the breakdown page reads
     them; a region or pairing that is not there (or not published) is a 404."""
 
     def __init__(self, year, region, pairing, category):
         self.year = year
-        self.region = get_object_or_404(Region, pk=region) if region is not None else None
-        self.pairing = None
-        if self.region is None and pairing is not None:
-            self.pairing = get_object_or_404(Pairing.objects.published(), pk=pairing)
-        self.category = category if self.region is None and self.pairing is None else None
-
-    @property
-    def where(self):
-        if self.region is not None:
-            return {"region": self.region.pk}
-        if self.pairing is not None:
-            return {"pairing": self.pairing.pk}
-        return {"category": self.category} if self.category else {}
-
-    def figure_sets(self):
-        if self.region is not None:
-            return region_figures(self.region)
-        if self.pairing is not None:
-            return pairing_figures(self.pairing)
-        if self.category:
-            return category_figures(self.category)
-        return programme_figures()
+        region = get_object_or_404(Region, pk=region) if region is not None else None
+        if region is None and pairing is not None:
+            pairing = get_object_or_404(Pairing.objects.published(), pk=pairing)
+        else:
+            pairing = None
+        super().__init__(region, pairing, category)
 
     def totals(self, headlines=HEADLINES):
         where = "&".join(f"{key}={value}" for key, value in self.where.items())
         keys = ",".join(headline.key for headline in headlines)
         return cached(
             f"api-totals:{keys}:{self.year}:{where}",
-            lambda: headline_totals(self.figure_sets(), self.year, headlines, self.where),
+            lambda: headline_totals(self.sets(), self.year, headlines, self.where),
         )
 
 
@@ -203,7 +182,7 @@ def total_detail(
     headline = HEADLINE_BY_KEY[key]
     scope = Scope(year, region, pairing, category)
     after = decode_cursor(cursor) if cursor else 0
-    sets = [figure_set.filter(Q(pk__gt=after)) for figure_set in scope.figure_sets()]
+    sets = [figure_set.filter(Q(pk__gt=after)) for figure_set in scope.sets()]
     chosen = None if reason is None else ("" if reason == "added" else reason)
     rows = list(breakdown(headline, sets, year, chosen).order_by("ref")[: limit + 1])
     more = len(rows) > limit

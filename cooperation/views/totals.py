@@ -12,13 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from cooperation.attribution import (
-    category_figures,
-    pairing_figures,
-    programme_figures,
-    region_figures,
-    shared_places,
-)
+from cooperation.attribution import FiguresOf, shared_places
 from cooperation.counting import cached
 from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.totals import (
@@ -51,10 +45,17 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         super().setup(request, *args, **kwargs)
         self.headline = HEADLINE_BY_KEY.get(kwargs["key"])
         self.year = chosen_year(request)
-        self.region = self.chosen(Region.objects.all(), "region")
-        self.pairing = self.chosen(Pairing.objects.published(), "pairing")
         category = request.GET.get("category", "")
-        self.category = category if category in Project.Category.values else None
+        self.of = FiguresOf(
+            self.chosen(Region.objects.all(), "region"),
+            self.chosen(Pairing.objects.published(), "pairing"),
+            category if category in Project.Category.values else None,
+        )
+        self.region, self.pairing, self.category = (
+            self.of.region,
+            self.of.pairing,
+            self.of.category,
+        )
 
     def chosen(self, records, parameter):
         """The record a parameter names by its id, or None for anything else."""
@@ -65,20 +66,10 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
 
     @property
     def where(self):
-        if self.region is not None:
-            return {"region": self.region.pk}
-        if self.pairing is not None:
-            return {"pairing": self.pairing.pk}
-        return {"category": self.category} if self.category else {}
+        return self.of.where
 
     def figure_sets(self):
-        if self.region is not None:
-            return region_figures(self.region)
-        if self.pairing is not None:
-            return pairing_figures(self.pairing)
-        if self.category:
-            return category_figures(self.category)
-        return programme_figures()
+        return self.of.sets()
 
     def cache_key(self, part):
         # Names of places are read in the page's language when the groups are made.
