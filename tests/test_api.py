@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from cooperation.api.pagination import decode_cursor, encode_cursor
-from cooperation.models import Figure, Project, Publication
+from cooperation.models import Figure, Pairing, Project, Publication
 from tests.factories import (
     add_activity,
     make_beneficiary,
+    make_pairing,
     make_project,
 )
 
@@ -176,3 +177,14 @@ def test_the_root_lists_what_is_here(client, db):
     assert index["openapi"] == "http://testserver/api/v1/openapi.json"
     for name, url in index["lists"].items():
         assert client.get(url).status_code == 200, name
+
+
+def test_a_project_of_an_unpublished_pairing_does_not_name_it(client, world):
+    draft = make_pairing(
+        world.nansha, world.ziyun, world.source, level=Pairing.Level.TOWN, status="draft"
+    )
+    project = make_project(draft, world.source)
+    assert get(client, f"projects/{project.pk}")["pairing_id"] is None
+    listed = {row["id"]: row["pairing_id"] for row in get(client, "projects/")["results"]}
+    assert listed[project.pk] is None
+    assert client.get(f"{API}pairings/{draft.pk}").status_code == 404

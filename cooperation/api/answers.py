@@ -40,7 +40,8 @@ def project_out(request, project):
         "slug": project.slug,
         "category": project.category,
         "work_status": project.work_status,
-        "pairing_id": project.pairing_id,
+        # A pairing not yet published is not named, as on the project's page.
+        "pairing_id": project.pairing_id if project.pairing.is_published else None,
         "start_year": project.start_year,
         "end_year": project.end_year,
         "funds": project.funds,
@@ -166,7 +167,7 @@ def projects():
     published_benefits = Benefit.objects.filter(beneficiary__status=Publication.PUBLISHED)
     return (
         Project.objects.published()
-        .select_related("source")
+        .select_related("source", "pairing")
         .prefetch_related(
             "project_locations", "roles", Prefetch("benefits", published_benefits.order_by("pk"))
         )

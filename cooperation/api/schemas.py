@@ -68,7 +68,7 @@ class ProjectOut(Record, Cited):
     title_en: str
     category: str
     work_status: str
-    pairing_id: int
+    pairing_id: int | None = Field(description="Null while the pairing is not published.")
     start_year: int | None
     end_year: int | None
     summary: str
