@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from cooperation.api.operations import absolute, source_page
-from cooperation.models import Beneficiary, Benefit, Figure, Pairing, Project, Publication, Region
+from cooperation.models import Beneficiary, Benefit, Figure, Pairing, Project, Region
 
 
 def cited(request, record):
@@ -51,7 +51,11 @@ def project_out(request, project):
             {"organization_id": role.organization_id, "role": role.role}
             for role in project.roles.all()
         ],
-        "beneficiary_ids": [benefit.beneficiary_id for benefit in project.benefits.all()],
+        "beneficiary_ids": [
+            benefit.beneficiary_id
+            for benefit in project.benefits.all()
+            if benefit.beneficiary.is_published
+        ],
         "updated_at": project.updated_at,
     }
 
@@ -164,12 +168,17 @@ def figure_out(request, figure):
 
 
 def projects():
-    published_benefits = Benefit.objects.filter(beneficiary__status=Publication.PUBLISHED)
+    # Published or not is read from the joined beneficiary, not asked of the database: a
+    # WHERE on its status let SQLite scan every published beneficiary (0.2 s at 250,000
+    # projects) instead of looking up the page's projects.
+    benefits = Benefit.objects.select_related("beneficiary").only(
+        "project_id", "beneficiary_id", "beneficiary__status"
+    )
     return (
         Project.objects.published()
         .select_related("source", "pairing")
         .prefetch_related(
-            "project_locations", "roles", Prefetch("benefits", published_benefits.order_by("pk"))
+            "project_locations", "roles", Prefetch("benefits", benefits.order_by("pk"))
         )
     )
 

@@ -10,6 +10,7 @@ One browser page per language and width visits all the kinds and reports every f
 once, so a run costs four fixture loads, not one per page.
 """
 
+import io
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,11 @@ AXE = Axe()
 
 
 @pytest.fixture
-def article(transactional_db):
+def article(transactional_db, settings, tmp_path):
+    """The article's records, and a bulk download built from them for the /data/ page."""
     call_command("loaddata", *FIXTURES, verbosity=0)
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
+    call_command("build_open_data", settle=0, stdout=io.StringIO())
 
 
 def page_kinds():
@@ -77,6 +81,7 @@ def page_kinds():
         "totals-funds": "/totals/funds/",
         "search": "/search/?q=%E7%B4%AB%E4%BA%91",  # 紫云
         "feedback": "/feedback/",
+        "open-data": "/data/",
         "not-found": "/no-such-page/",
     }
 
