@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from cooperation.models import Figure, Publication, Region
+from cooperation.models import Figure, Project, Publication, Region
+from tests.factories import make_figure
 
 API = "/api/v1/"
 FIXTURES = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
@@ -71,6 +72,23 @@ def test_a_breakdown_lists_the_figures_its_total_added(client, article):
     assert sum(figure["value"] for figure in added) == total["value"]
     assert len(added) == total["count"]
     assert all(figure["quote"] and figure["source_url"] for figure in added)
+
+
+def test_a_breakdown_pages_through_every_kind_once(client, article):
+    """Pages go by kind, then id; the cursor carries both, so none is skipped or repeated."""
+    project = Project.objects.published().order_by("pk").first()
+    for kind in (Figure.Kind.EXPECTED, Figure.Kind.TARGET, Figure.Kind.EXPECTED):
+        make_figure(project.source, 1_000_000, project=project, kind=kind)
+    whole = get(client, "totals/funds", limit=100)
+    assert whole["next"] is None
+    url, paged = "/api/v1/totals/funds?limit=2", []
+    while url:
+        page = json.loads(client.get(url).content)
+        paged += [(figure["kind"], figure["id"]) for figure in page["figures"]]
+        url = page["next"]
+    assert paged == [(figure["kind"], figure["id"]) for figure in whole["figures"]]
+    assert paged == sorted(paged)
+    assert {kind for kind, _id in paged} == {"actual", "expected", "target"}
 
 
 def test_totals_leave_drafts_out(client, article):

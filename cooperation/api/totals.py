@@ -23,7 +23,7 @@ from cooperation.api.pagination import next_url as next_page_url
 from cooperation.api.schemas import FigureOut, Lang, RecordId, codes
 from cooperation.attribution import FiguresOf
 from cooperation.counting import cached
-from cooperation.models import Pairing, Project, Region
+from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
 from cooperation.totals import HEADLINE_BY_KEY, HEADLINES, Reason, breakdown, headline_totals
 
@@ -160,6 +160,32 @@ def total_list(
         return {"lang": lang, "results": [total_out(request, t) for t in scope.totals()]}
 
 
+# A breakdown is read in the order of the figures' index, by kind and then id (as the
+# breakdown page reads it), so that a page is found without classifying every figure. Its
+# cursor holds both: the kind's rank above ID_BITS, the id below.
+KINDS = sorted(Figure.Kind.values)
+ID_BITS = 44
+
+
+def breakdown_cursor(row):
+    return encode_cursor(KINDS.index(row["kind"]) << ID_BITS | row["ref"])
+
+
+def kind_and_id(value):
+    rank, last_id = divmod(value, 1 << ID_BITS)
+    return (KINDS[rank], last_id) if rank < len(KINDS) else (None, 0)
+
+
+def past(after):
+    """The figures after the cursor's (kind, id); none after a cursor past the last kind."""
+    if after is None:
+        return Q()
+    kind, last_id = after
+    if kind is None:
+        return Q(pk__in=[])
+    return Q(kind__gt=kind) | Q(kind=kind, pk__gt=last_id)
+
+
 @router.get(
     "/totals/{key}",
     response=responses(BreakdownOut),
@@ -181,10 +207,10 @@ def total_detail(
 ):
     headline = HEADLINE_BY_KEY[key]
     scope = Scope(year, region, pairing, category)
-    after = decode_cursor(cursor) if cursor else 0
-    sets = [figure_set.filter(Q(pk__gt=after)) for figure_set in scope.sets()]
+    after = kind_and_id(decode_cursor(cursor)) if cursor else None
+    sets = [figure_set.filter(past(after)) for figure_set in scope.sets()]
     chosen = None if reason is None else ("" if reason == "added" else reason)
-    rows = list(breakdown(headline, sets, year, chosen).order_by("ref")[: limit + 1])
+    rows = list(breakdown(headline, sets, year, chosen)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     by_pk = figures().in_bulk([row["ref"] for row in rows])
@@ -196,6 +222,6 @@ def total_detail(
         return {
             "lang": lang,
             "total": total_out(request, scope.totals([headline])[0]),
-            "next": next_page_url(request, encode_cursor(rows[-1]["ref"])) if more else None,
+            "next": next_page_url(request, breakdown_cursor(rows[-1])) if more else None,
             "figures": listed,
         }
