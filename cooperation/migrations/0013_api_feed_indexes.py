@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='project',
-            index=models.Index(fields=['status', '-updated_at'], name='project_status_updated_idx'),
+            index=models.Index(fields=['-updated_at'], name='project_updated_idx'),
         ),
     ]

@@ -151,8 +151,9 @@ class Project(RemembersLoaded, Publishable, Cited):
             models.Index(fields=["pairing", "status"], name="project_pairing_status_idx"),
             # The API's list, in id order from a cursor, and the IATI file.
             models.Index(fields=["status", "id"], name="project_status_id_idx"),
-            # The Atom feeds: the most recently changed published projects.
-            models.Index(fields=["status", "-updated_at"], name="project_status_updated_idx"),
+            # The Atom feeds: the most recently changed projects (most are published). Not
+            # led by status: SQLite took such an index for every "WHERE status" query.
+            models.Index(fields=["-updated_at"], name="project_updated_idx"),
         ]
 
     def __str__(self):
