@@ -73,7 +73,9 @@ def identifier(project):
 
 def test_article_file_is_valid_iati_2_03(article, identity, client, schema):
     _response, document = iati_file(client)
-    Path(settings.BASE_DIR, "test-artifacts", "iati-activities.xml").write_bytes(
+    artifacts = Path(settings.BASE_DIR, "test-artifacts")
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "iati-activities.xml").write_bytes(
         etree.tostring(document, encoding="utf-8", pretty_print=True)
     )
 
