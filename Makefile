@@ -29,6 +29,7 @@ run: $(VENV)/.installed .local-secret-key
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py load_fixtures
 	$(LOCAL_ENV) $(PY) manage.py ensure_admin
+	$(LOCAL_ENV) $(PY) manage.py build_open_data --if-changed --settle 0
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(LOCAL_ENV) $(VENV)/bin/gunicorn portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
