@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from cooperation.api import api
+from cooperation.api.service import api
 from cooperation.sitemaps import SITEMAPS
 from cooperation.sitemaps import index as sitemap_index
 from cooperation.views import audit, iati
@@ -14,7 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # A plain view, before the API's include: the IATI file is XML, not a JSON endpoint.
     path("api/v1/iati/activities.xml", iati.activities, name="iati-activities"),
-    # The JSON API (cooperation.api), after the other /api/v1/ paths.
+    # The JSON API (cooperation.api.service), after the other /api/v1/ paths.
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/second-factor/", include("portal.second_factor_views")),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router
 
-from cooperation.api import schemas
+import cooperation.api.schemas as schemas
 from cooperation.api.answers import (
     beneficiaries,
     beneficiary_out,
