@@ -21,8 +21,14 @@ UNIT_WORDS = {
     Unit.LESSON: ngettext_lazy("%(number)s节", "%(number)s节", "count"),
     Unit.KIND: ngettext_lazy("%(number)s种", "%(number)s种", "count"),
     Unit.JIN: ngettext_lazy("%(number)s斤", "%(number)s斤", "count"),
+    Unit.PAIR: ngettext_lazy("%(number)s对", "%(number)s对", "count"),
+    Unit.MU: ngettext_lazy("%(number)s亩", "%(number)s亩", "count"),
+    Unit.HOUSEHOLD: ngettext_lazy("%(number)s户", "%(number)s户", "count"),
+    Unit.TONNE: ngettext_lazy("%(number)s吨", "%(number)s吨", "count"),
+    Unit.TIMES: ngettext_lazy("%(number)s倍", "%(number)s倍", "count"),
 }
 MEASURE_WORDS = {Unit.ITEM, Unit.ENTERPRISE, Unit.SCHOOL}
+UNSCALED = {Unit.PERCENT, Unit.TIMES}
 
 # Chinese places 多 and 余 between the number and the unit ("2750多万元", "50余万元").
 QUALIFIER_INFIX = {Qualifier.AT_LEAST: "多", Qualifier.MORE_THAN: "余"}
@@ -52,12 +58,14 @@ def yuan_parts(value):
 def count_parts(value, unit):
     """A large count scaled the way Chinese readers read it: 2000000斤 → ('200', '万斤').
 
-    Counts below 十万 stay whole (5005人, 1526人次); percentages never scale.
+    Counts below 十万 stay whole (5005人, 1526人次); percentages and multiples never scale.
     """
     value = Decimal(value)
-    if unit != "%" and value >= YI:
+    if unit in UNSCALED:
+        return plain_number(value), unit
+    if value >= YI:
         return plain_number(round(value / YI, 4)), f"亿{unit}"
-    if unit != "%" and value >= 10 * WAN:
+    if value >= 10 * WAN:
         return plain_number(round(value / WAN, 4)), f"万{unit}"
     return plain_number(value), unit
 
@@ -98,6 +106,7 @@ def quantity_text(value, unit, qualifier=Qualifier.EXACT):
             Qualifier.AT_LEAST: _("至少%(quantity)s"),
             Qualifier.MORE_THAN: _("超过%(quantity)s"),
             Qualifier.ABOUT: _("约%(quantity)s"),
+            Qualifier.LESS_THAN: _("不足%(quantity)s"),
         }.get(qualifier)
         return qualified % {"quantity": text} if qualified else text
     number, unit = yuan_parts(value) if unit == "元" else count_parts(value, unit)
@@ -105,6 +114,8 @@ def quantity_text(value, unit, qualifier=Qualifier.EXACT):
         return f"{number}{QUALIFIER_INFIX[qualifier]}{unit}"
     if qualifier == Qualifier.ABOUT:
         return f"约{number}{unit}"
+    if qualifier == Qualifier.LESS_THAN:
+        return f"不足{number}{unit}"
     return f"{number}{unit}"
 
 

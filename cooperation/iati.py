@@ -55,6 +55,7 @@ QUALIFIER_NOTES = {
     Qualifier.AT_LEAST: ("来源写作“多”：至少此数", "At least this value, as the source says"),
     Qualifier.MORE_THAN: ("来源写作“余”：超过此数", "More than this value, as the source says"),
     Qualifier.ABOUT: ("来源写作“约”：约为此数", "About this value, as the source says"),
+    Qualifier.LESS_THAN: ("来源写作“不足”：少于此数", "Less than this value, as the source says"),
 }
 
 

@@ -274,9 +274,9 @@ def build_tables():
                     "funds_qualifier",
                     description=(
                         "资金是否确数，代码同 figures.qualifier：exact（确数）、at_least（多）、"
-                        "about（约）、more_than（余）。",
+                        "about（约）、more_than（余）、less_than（不足）。",
                         "How exact the funds are, coded as figures.qualifier: exact, at_least, "
-                        "about, more_than.",
+                        "about, more_than, less_than.",
                     ),
                 ),
                 *columns(Project, "updated_at", *CITED),

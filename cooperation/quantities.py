@@ -10,6 +10,7 @@ class Qualifier(models.TextChoices):
     AT_LEAST = "at_least", _("多（至少）")
     ABOUT = "about", _("约")
     MORE_THAN = "more_than", _("余（超过）")
+    LESS_THAN = "less_than", _("不足（少于）")
 
 
 class Unit(models.TextChoices):
@@ -24,14 +25,23 @@ class Unit(models.TextChoices):
     LESSON = "节", _("节")
     KIND = "种", _("种")
     JIN = "斤", _("斤")
+    PAIR = "对", _("对")
+    MU = "亩", _("亩")
+    HOUSEHOLD = "户", _("户")
+    TONNE = "吨", _("吨")
     PERCENT = "%", _("%")
+    TIMES = "倍", _("倍")
 
 
 def combine_qualifiers(qualifiers):
-    """The qualifier of a sum: one approximate term makes the whole sum approximate."""
+    """The qualifier of a sum: one approximate term makes the whole sum approximate, and so
+    does a lower bound added to an upper bound (more than 5 plus less than 3 is neither)."""
     found = set(qualifiers)
-    if Qualifier.ABOUT in found:
+    lower = found & {Qualifier.AT_LEAST, Qualifier.MORE_THAN}
+    if Qualifier.ABOUT in found or (lower and Qualifier.LESS_THAN in found):
         return Qualifier.ABOUT
+    if Qualifier.LESS_THAN in found:
+        return Qualifier.LESS_THAN
     if found == {Qualifier.MORE_THAN}:
         return Qualifier.MORE_THAN
     if found & {Qualifier.AT_LEAST, Qualifier.MORE_THAN}:

@@ -37,6 +37,10 @@ def test_money_reads_in_wan_and_yi_with_its_qualifier(value, qualifier, text):
         (2000000, Figure.Unit.JIN, Qualifier.AT_LEAST, "200多万斤"),
         (150000000, Figure.Unit.PERSON, Qualifier.EXACT, "1.5亿人"),
         (96, Figure.Unit.PERCENT, Qualifier.EXACT, "96%"),
+        (3000, Figure.Unit.MU, Qualifier.LESS_THAN, "不足3000亩"),
+        (150000, Figure.Unit.MU, Qualifier.EXACT, "15万亩"),
+        (1200, Figure.Unit.HOUSEHOLD, Qualifier.MORE_THAN, "1200余户"),
+        (2, Figure.Unit.TIMES, Qualifier.EXACT, "2倍"),
     ],
 )
 def test_counts_scale_to_wan_only_from_one_hundred_thousand(value, unit, qualifier, text):
@@ -55,6 +59,12 @@ def test_counts_scale_to_wan_only_from_one_hundred_thousand(value, unit, qualifi
         (1526, "人", Qualifier.EXACT, "1,526 people"),
         (10, "种", Qualifier.MORE_THAN, "more than 10 kinds"),
         (40, "%", Qualifier.EXACT, "40%"),
+        (3000, "亩", Qualifier.LESS_THAN, "less than 3,000 mu"),
+        (12, "户", Qualifier.EXACT, "12 households"),
+        (1, "户", Qualifier.EXACT, "1 household"),
+        (500, "吨", Qualifier.ABOUT, "about 500 tonnes"),
+        (6, "对", Qualifier.EXACT, "6 pairs"),
+        (2, "倍", Qualifier.EXACT, "2 times"),
     ],
 )
 def test_english_readers_get_millions_and_english_words(value, unit, qualifier, text):

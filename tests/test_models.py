@@ -68,6 +68,11 @@ def test_year_over_year_without_two_values_is_unknown(current, previous):
         ([Qualifier.MORE_THAN, Qualifier.EXACT], Qualifier.AT_LEAST),
         ([Qualifier.MORE_THAN, Qualifier.AT_LEAST], Qualifier.AT_LEAST),
         ([Qualifier.AT_LEAST, Qualifier.ABOUT, Qualifier.EXACT], Qualifier.ABOUT),
+        ([Qualifier.LESS_THAN, Qualifier.EXACT], Qualifier.LESS_THAN),
+        ([Qualifier.LESS_THAN, Qualifier.LESS_THAN], Qualifier.LESS_THAN),
+        # a lower bound plus an upper bound bounds the sum neither way
+        ([Qualifier.LESS_THAN, Qualifier.MORE_THAN], Qualifier.ABOUT),
+        ([Qualifier.AT_LEAST, Qualifier.LESS_THAN, Qualifier.EXACT], Qualifier.ABOUT),
     ],
 )
 def test_a_sum_is_as_approximate_as_its_least_exact_term(qualifiers, combined):

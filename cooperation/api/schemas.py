@@ -156,7 +156,7 @@ class FigureOut(Record, Cited):
     label_en: str
     value: Amount = Field(description="In `unit` (元 for money).")
     unit: str
-    qualifier: str = Field(description="exact, at_least, about or more_than.")
+    qualifier: str = Field(description="exact, at_least, about, more_than or less_than.")
     kind: str = Field(description="actual, expected or target.")
     period_kind: str = Field(description="flow, cumulative, stock or unknown.")
     period_start: datetime.date | None

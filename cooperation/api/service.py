@@ -29,7 +29,7 @@ computed from them, with the figures each total added or left out and why.
   stored in Chinese (`title`) beside their English versions (`title_en`, empty when none
   was entered); `?lang=en` gives `display_name` and the page links (`url`) in English.
 - **Amounts** are in `unit` (元 for money), with `qualifier` (exact, at_least, about,
-  more_than) and `kind` (actual, expected, target) beside. {AMOUNT_NOTE}
+  more_than, less_than) and `kind` (actual, expected, target) beside. {AMOUNT_NOTE}
 - **Pages**: lists are in the order of the records' ids; follow `next` until it is null.
 - **Limits**: a number of requests a minute per address; past it, 429 and `Retry-After`.
 - **Caching**: every answer has an `ETag`; send it as `If-None-Match` to get 304.
