@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.urls import reverse
 
+from cooperation import intake as intakes
 from cooperation import publishing, roles
 from cooperation.models import Figure, Organization, Pairing, Project, Region, ReviewStep, Revision
 from tests.factories import (
@@ -46,6 +47,7 @@ def populate(world, count):
         company = make_organization(unique("紫云测试企业"), region=world.nansha)
         make_person(unique("紫云联络人"), organization=company, region=world.ziyun)
         make_source(title=unique("紫云简报"))
+        intakes.start(None, f"紫云{unique('简报')}：投入3个车间。", title=unique("紫云简报"))
         town_pairing = make_pairing(
             world.nansha,
             town,

@@ -5,6 +5,7 @@ from cooperation.quantities import Qualifier, combine_qualifiers
 from .base import Publication, Side
 from .figures import Event, Figure, Indicator, year_over_year
 from .history import HistoryBase
+from .intake import Intake
 from .pairings import Pairing
 from .places import Organization, Person, Region
 from .projects import Beneficiary, Benefit, Project, ProjectLocation, ProjectOrganization
@@ -17,6 +18,7 @@ __all__ = [
     "Event",
     "Figure",
     "Indicator",
+    "Intake",
     "Organization",
     "Pairing",
     "Person",
