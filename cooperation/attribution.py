@@ -66,13 +66,17 @@ def pairing_figures(pairing):
 
 
 class FiguresOf:
-    """What a total is of: one region, else one pairing, else one category, else the whole
-    programme; the first given wins, on the breakdown page and in the API alike."""
+    """What a total is of: one region, else one pairing, else the pairings from one place
+    to another (`east`, `west`: a band of the flow diagram), else one category, else the
+    whole programme; the first given wins, on the breakdown page and in the API alike."""
 
-    def __init__(self, region=None, pairing=None, category=None):
+    def __init__(self, region=None, pairing=None, category=None, east=None, west=None):
         self.region = region
         self.pairing = pairing if region is None else None
-        self.category = category if region is None and self.pairing is None else None
+        given = region is None and self.pairing is None
+        self.east, self.west = (east, west) if given else (None, None)
+        given = given and east is None and west is None
+        self.category = category if given else None
 
     @property
     def where(self):
@@ -81,6 +85,9 @@ class FiguresOf:
             return {"region": self.region.pk}
         if self.pairing is not None:
             return {"pairing": self.pairing.pk}
+        if self.east is not None or self.west is not None:
+            ends = {"east": self.east, "west": self.west}
+            return {side: region.pk for side, region in ends.items() if region is not None}
         return {"category": self.category} if self.category else {}
 
     def sets(self):
@@ -88,6 +95,8 @@ class FiguresOf:
             return region_figures(self.region)
         if self.pairing is not None:
             return pairing_figures(self.pairing)
+        if self.east is not None or self.west is not None:
+            return between(self.east, self.west)
         if self.category:
             return category_figures(self.category)
         return programme_figures()
@@ -137,6 +146,27 @@ def about_pairings(pairings):
     return Figure.objects.published().filter(
         scope=Scope.PAIRING, pairing__in=pairings.filter(status=PUBLISHED).values("pk")
     )
+
+
+def pairings_between(east=None, west=None):
+    """The published pairings whose eastern party lies in `east` and whose western party
+    lies in `west` (either may be None: anywhere)."""
+    pairings = Pairing.objects.filter(status=PUBLISHED)
+    for side, region in (("east", east), ("west", west)):
+        if region is not None:
+            within = Region.objects.within(region).values("pk")
+            pairings = pairings.filter(
+                Q(**{f"{side}_region__in": within})
+                | Q(**{f"{side}_organization__region__in": within})
+            )
+    return pairings
+
+
+def between(east=None, west=None):
+    """Every published figure of the pairings from `east` to `west`: what that side gave
+    that side, as given_by() is what a side gave anywhere."""
+    pairings = pairings_between(east, west).values("pk")
+    return [unshared(Figure.objects.published().filter(pairing__in=pairings))]
 
 
 def given_by(region):

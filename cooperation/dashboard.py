@@ -20,6 +20,7 @@ from cooperation.attribution import (
     town_totals,
     unshared,
 )
+from cooperation.charts import YearPoint, year_chart
 from cooperation.formatting import quantity_text
 from cooperation.models import (
     Beneficiary,
@@ -64,6 +65,8 @@ class Comparison:
     previous: Decimal
     previous_qualifier: str
     previous_unit: str = ""
+    # Every year's total of the measure, for its chart: (year, value, qualifier, unit).
+    years: list = field(default_factory=list)
 
     @property
     def units_differ(self):
@@ -91,6 +94,24 @@ class Comparison:
     @property
     def ratio(self):
         return year_over_year(self.current, self.previous)
+
+    @property
+    def chart(self):
+        """The measure's totals across the years; the table lists this year and the last."""
+        if not self.years:
+            return None
+        latest = max(year for year, *_rest in self.years)
+        previous = YearPoint(
+            latest - 1, self.previous, self.previous_unit or self.unit, self.previous_qualifier
+        )
+        points = [YearPoint(y, value, unit, qual) for y, value, qual, unit in self.years]
+        return year_chart(
+            self.label,
+            points,
+            previous=previous,
+            ratio=self.ratio,
+            listed_years={latest, latest - 1},
+        )
 
 
 @dataclass
@@ -123,6 +144,11 @@ class Dashboard:
     towns: list
     events: list
     counts: dict = field(default_factory=dict)
+
+    @property
+    def year_charts(self):
+        charts = (comparison.chart for comparison in self.comparisons)
+        return [chart for chart in charts if chart is not None]
 
 
 def compute_dashboard(year=None):
@@ -241,6 +267,7 @@ def year_over_year_comparisons():
                 previous=previous,
                 previous_qualifier=previous_qualifier,
                 previous_unit=previous_unit,
+                years=[(year, *sums[(m, year)]) for m, year in sorted(sums) if m == measure],
             )
         )
     return latest, comparisons

@@ -163,7 +163,10 @@ PROJECTS = Table(
         field(
             Project,
             "funds_qualifier",
-            _("资金是否确数：exact 确数，at_least 多（至少），about 约，more_than 余（超过），less_than 不足（少于）。"),
+            _(
+                "资金是否确数：exact 确数，at_least 多（至少），about 约，"
+                "more_than 余（超过），less_than 不足（少于）。"
+            ),
         ),
         reference("pairing", _("结对关系编号"), published=pairing_shown),
         Column(
@@ -295,7 +298,10 @@ FIGURES = Table(
         field(
             Figure,
             "qualifier",
-            _("数值是否确数：exact 确数，at_least 多（至少），about 约，more_than 余（超过），less_than 不足（少于）。"),
+            _(
+                "数值是否确数：exact 确数，at_least 多（至少），about 约，"
+                "more_than 余（超过），less_than 不足（少于）。"
+            ),
         ),
         field(Figure, "kind", _("actual 实际，expected 预计，target 目标。")),
         field(Figure, "period_kind", codes_description(Figure, "period_kind")),

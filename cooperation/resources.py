@@ -6,11 +6,14 @@ that an admin can fix the cell. The admin imports a file all or nothing, as an e
 (cooperation/editing.py): a row that changes a published record goes into its revision.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import resources, widgets
 
+from cooperation.import_widgets import Choice, Reference, References, key_text, reference
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -23,75 +26,67 @@ from cooperation.models import (
     Region,
     Source,
 )
+from cooperation.natural_keys import Names, normal
 from cooperation.spreadsheets import FileRefused, cell_text
 
 
-def key_name(model, field):
-    if field in ("pk", "id"):
-        return _("编号")
-    return model._meta.get_field(field).verbose_name
-
-
-def not_found(model, field, value):
-    return ValueError(
-        _("找不到%(key)s为“%(value)s”的%(model)s。")
-        % {"key": key_name(model, field), "value": value, "model": model._meta.verbose_name}
-    )
-
-
-def key_text(value):
-    """Spreadsheet cells come back as numbers: 5.0 is the key "5"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return cell_text(value)
-
-
-class Reference(widgets.ForeignKeyWidget):
-    """A reference to an existing record. An empty cell is none; an unknown key is an error."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or key_text(value) == "":
-            return None
-        key = key_text(value)
-        try:
-            return super().clean(key, row=row, **kwargs)
-        except (self.model.DoesNotExist, ValueError, TypeError):
-            raise not_found(self.model, self.field, key) from None
-
-
-class References(widgets.ManyToManyWidget):
-    """Several references in one cell ("12;15"); every one must exist."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or key_text(value) == "":
-            return self.model.objects.none()
-        keys = [key.strip() for key in key_text(value).split(self.separator) if key.strip()]
-        try:
-            found = {
-                str(getattr(record, self.field)): record.pk
-                for record in self.model.objects.filter(**{f"{self.field}__in": keys})
-            }
-        except (ValueError, TypeError):
-            found = {}
-        for key in keys:
-            if key not in found:
-                raise not_found(self.model, self.field, key)
-        return self.model.objects.filter(pk__in=found.values())
-
-
-def reference(model, column, field="pk"):
-    return fields.Field(attribute=column, column_name=column, widget=Reference(model, field))
-
-
 class CooperationResource(resources.ModelResource):
-    """Errors keyed by column and label ("category（类别）"), references checked before saving."""
+    """Columns named in the admin's language, references by name, errors keyed by column.
 
-    source = reference(Source, "source", "slug")
+    A file's columns may be named in Chinese, in English or by field name (as files made
+    before the portal named them in the admin's language were); they are read as this
+    admin's column names, and an error names a column as the file wrote it."""
+
+    source = reference(Source, "source")
 
     class Meta:
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.names = Names()
+        self.written = {}
+        model = self._meta.model
+        for name, field in self.fields.items():
+            field.column_name = self.column_title(name)
+            if isinstance(field.widget, Reference | References):
+                field.widget.names = self.names
+            elif model_field(model, field.attribute) is not None:
+                choices = model_field(model, field.attribute).choices
+                if choices and not isinstance(field.widget, widgets.ManyToManyWidget):
+                    field.widget = Choice(choices)
+
+    def column_title(self, name):
+        """A column's name in the admin's language: its field's verbose name."""
+        field = model_field(self._meta.model, self.fields[name].attribute)
+        if name == "id" or field is None:
+            return _("编号") if name == "id" else name
+        return str(field.verbose_name)
+
+    def column_aliases(self):
+        """Every way a file may name each column: in each language, and by field name."""
+        aliases = {}
+        for name, field in self.fields.items():
+            aliases.setdefault(field.column_name, name)
+        for name in self.fields:
+            aliases.setdefault(name, name)
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for name in self.fields:
+                    aliases.setdefault(self.column_title(name), name)
+        folded = {}
+        for alias, name in aliases.items():
+            folded.setdefault(normal(alias), name)
+        return aliases, folded
+
+    def column_list(self):
+        """The columns in the order of the import, each with its field name."""
+        name_of = {id(field): name for name, field in self.fields.items()}
+        return "、".join(
+            f"{field.column_name}（{name_of[id(field)]}）" for field in self.get_import_fields()
+        )
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
@@ -103,7 +98,7 @@ class CooperationResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         """Nothing of a file whose columns or keys are wrong is imported: it is refused
         with what to fix, before any row is read."""
-        problems = self.file_problems(dataset)
+        problems = self.read_headers(dataset) or self.file_problems(dataset)
         if not problems:
             return super().import_data(dataset, **kwargs)
         result = self.get_result_class()()
@@ -112,22 +107,44 @@ class CooperationResource(resources.ModelResource):
             result.append_base_error(self.get_error_result_class()(FileRefused(problem)))
         return result
 
-    def file_problems(self, dataset):
-        columns = [field.column_name for field in self.get_import_fields()]
+    def read_headers(self, dataset):
+        """Renames the file's columns to this admin's column names; the problems with them."""
+        aliases, folded = self.column_aliases()
         headers = [cell_text(header) for header in dataset.headers or []]
-        problems = []
-        unknown = [header for header in headers if header not in columns]
+        named = [aliases.get(header) or folded.get(normal(header)) for header in headers]
+        unknown = [header for header, name in zip(headers, named, strict=True) if name is None]
         if unknown:
-            problems.append(
-                _("未知的列：%(unknown)s。可用的列：%(columns)s。")
-                % {"unknown": "、".join(unknown), "columns": ", ".join(columns)}
-            )
+            return [
+                _(
+                    "未知的列：%(unknown)s。可用的列（中文、英文列名或括号中的字段名均可）：%(columns)s。"
+                )
+                % {"unknown": "、".join(unknown), "columns": self.column_list()}
+            ]
+        twice = sorted({name for name in named if named.count(name) > 1})
+        if twice:
+            return [
+                _("这几列是同一列：%(columns)s。每列只能出现一次。")
+                % {
+                    "columns": "；".join(
+                        "、".join(h for h, n in zip(headers, named, strict=True) if n == name)
+                        for name in twice
+                    )
+                }
+            ]
+        dataset.headers = [self.fields[name].column_name for name in named]
+        self.written = dict(zip(dataset.headers, headers, strict=True))
+        return []
+
+    def file_problems(self, dataset):
+        headers = dataset.headers or []
+        problems = []
         keys = [self.fields[name].column_name for name in self.get_import_id_fields()]
         missing = [key for key in keys if key not in headers]
-        if missing and keys != ["id"]:
+        if missing and self.get_import_id_fields() != ["id"]:
+            names = [f"{self.fields[n].column_name}（{n}）" for n in self.get_import_id_fields()]
             problems.append(
                 _("缺少“%(column)s”列：按这一列找到要更新的记录，新记录也须填写。")
-                % {"column": "、".join(missing)}
+                % {"column": "、".join(names)}
             )
         elif not missing:
             problems += self.repeated_keys(dataset, keys)
@@ -148,7 +165,7 @@ class CooperationResource(resources.ModelResource):
                     % {
                         "first": first_row[key],
                         "row": number,
-                        "column": "、".join(keys),
+                        "column": "、".join(self.written.get(key, key) for key in keys),
                         "key": "、".join(key),
                     }
                 )
@@ -193,17 +210,26 @@ class CooperationResource(resources.ModelResource):
             ) from None
 
     def column_label(self, attribute):
+        """A column as the file wrote it, with its name in the admin's language where the
+        file wrote it otherwise ("category（类别）")."""
         if attribute == NON_FIELD_ERRORS:
             return attribute
         column = next(
             (f.column_name for f in self.get_import_fields() if f.attribute == attribute),
-            attribute,
+            None,
         )
-        try:
-            label = self._meta.model._meta.get_field(attribute).verbose_name
-        except FieldDoesNotExist:
-            return column
-        return f"{column}（{label}）"
+        if column is None:
+            field = model_field(self._meta.model, attribute)
+            return str(field.verbose_name) if field is not None else attribute
+        written = self.written.get(column, column)
+        return written if normal(written) == normal(column) else f"{written}（{column}）"
+
+
+def model_field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 class PublishingResource(CooperationResource):
@@ -217,11 +243,7 @@ class PublishingResource(CooperationResource):
 
 class ProjectResource(PublishingResource):
     pairing = reference(Pairing, "pairing")
-    locations = fields.Field(
-        attribute="locations",
-        column_name="locations",
-        widget=References(Region, separator=";"),
-    )
+    locations = reference(Region, "locations", many=True)
 
     class Meta(PublishingResource.Meta):
         model = Project
@@ -306,14 +328,12 @@ class PairingResource(PublishingResource):
 
 
 class FigureResource(CooperationResource):
-    project = reference(Project, "project", "slug")
+    project = reference(Project, "project")
     indicator = reference(Indicator, "indicator")
     beneficiary = reference(Beneficiary, "beneficiary")
     benefit = reference(Benefit, "benefit")
     part_of = reference(Figure, "part_of")
-    places = fields.Field(
-        attribute="places", column_name="places", widget=References(Region, separator=";")
-    )
+    places = reference(Region, "places", many=True)
 
     class Meta(CooperationResource.Meta):
         model = Figure

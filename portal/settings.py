@@ -337,7 +337,10 @@ API_RATE_LIMIT = env_int("DJANGO_API_RATE_LIMIT", 120, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the portal's own catalogs, made by `make messages`; locale_vendor/ adds the
+# Chinese that django-import-export and django-axes lack. It comes second so that
+# makemessages writes only to locale/ (it takes the first path that holds a source file).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

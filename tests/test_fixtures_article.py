@@ -1107,7 +1107,7 @@ def test_every_record_cites_the_article_with_a_real_quote(article):
         model
         for model in apps.get_app_config("cooperation").get_models()
         if not model.__name__.startswith("Historical")
-        and "source" in {f.name for f in model._meta.concrete_fields}
+        and {"source", "quote"} <= {f.name for f in model._meta.concrete_fields}
     ]
     assert len(cited_models) == 9
     for model in cited_models:

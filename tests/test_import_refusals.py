@@ -47,13 +47,14 @@ def test_a_file_in_another_encoding_is_told_to_be_saved_as_utf8(
 
 def test_a_missing_key_column_is_named(admin_client, world):
     rows = [row[1:] for row in project_rows(world)]
-    refused(upload(admin_client, csv_file(PROJECT_COLUMNS[1:], rows)), "缺少“slug”列")
+    refused(upload(admin_client, csv_file(PROJECT_COLUMNS[1:], rows)), "缺少“网址标识（slug）”列")
 
 
 def test_an_unknown_column_is_named_with_the_known_ones(admin_client, world):
     header = ["titel" if column == "title" else column for column in PROJECT_COLUMNS]
     text = refused(upload(admin_client, csv_file(header, project_rows(world))), "未知的列：titel")
-    assert "slug, title, title_en, category" in text
+    listed = "网址标识（slug）、项目名称（title）、项目名称（英文）（title_en）、类别（category）"
+    assert listed in text
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])

@@ -104,7 +104,7 @@ def test_admin_xlsx_export_has_no_formula_and_numbers_stay_numbers(hostile, admi
     assert_no_formula(admin_export(admin_client, "project", "xlsx"), [HYPERLINK, DDE])
     figures = openpyxl.load_workbook(io.BytesIO(admin_export(admin_client, "figure", "xlsx")))
     header, *rows = figures.active.iter_rows(values_only=True)
-    values = [row[header.index("value")] for row in rows]
+    values = [row[header.index("数值")] for row in rows]
     assert values and all(isinstance(value, int | float | Decimal) for value in values)
 
 

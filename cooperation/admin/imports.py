@@ -11,14 +11,17 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 
 from cooperation import spreadsheets
 from cooperation.admin.base import HistoryAdmin
+from cooperation.import_templates import template_workbook
 
 log = logging.getLogger("cooperation.imports")
 
@@ -52,10 +55,42 @@ def row_problem(number, text):
     return _("第%(row)d行") % {"row": number} + text
 
 
+class ColumnsExportForm(SelectableFieldsExportForm):
+    """The export's column choices named as the exported file names them, in the admin's
+    language (import-export titles the field names: "Summary En")."""
+
+    def _get_field_label(self, resource, field_name):
+        columns = self.__dict__.setdefault("columns", {})
+        if resource not in columns:
+            columns[resource] = {name: f.column_name for name, f in resource().fields.items()}
+        return columns[resource].get(field_name, field_name)
+
+
 class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
     import_formats = [spreadsheets.CSV, spreadsheets.XLSX]
     export_formats = [spreadsheets.CSV, spreadsheets.XLSX]
     import_template_name = "admin/cooperation/import.html"
+    import_export_change_list_template = "admin/cooperation/change_list_import_export.html"
+    export_form_class = ColumnsExportForm
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [path("import/template/", view, name=name), *super().get_urls()]
+
+    def import_template_view(self, request):
+        """The XLSX template to fill in for an import, in the admin's language."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource_class = self.get_import_resource_classes(request)[0]
+        resource = resource_class(**self.get_import_resource_kwargs(request))
+        response = HttpResponse(
+            template_workbook(resource),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = _("%(model)s导入模板.xlsx") % {"model": self.opts.verbose_name_plural}
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: one invalid row rolls the whole file back.
@@ -66,9 +101,9 @@ class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
     def create_import_form(self, request):
         form = super().create_import_form(request)
         form.fields["import_file"].help_text = _(
-            "第一行为列名（见上方字段）。结对关系、区域、单位等按编号填写，项目和来源按标识（slug）填写，"
-            "多个地点用分号分隔。CSV 须为 UTF-8 编码。一个文件最多 %(rows)s 行、%(mb)d MB。"
-            "先预览再确认；任何一行有误，整个文件都不会导入。"
+            "第一行为列名（见上方字段，中文、英文列名或字段名均可）。地点、单位、结对关系按名称填写，"
+            "项目和来源按标识或名称填写，多个地点用分号分隔；也可填编号。CSV 须为 UTF-8 编码。"
+            "一个文件最多 %(rows)s 行、%(mb)d MB。先预览再确认；任何一行有误，整个文件都不会导入。"
         ) % {
             "rows": f"{spreadsheets.IMPORT_MAX_ROWS:,}",
             "mb": spreadsheets.IMPORT_MAX_BYTES // (1024 * 1024),

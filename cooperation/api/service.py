@@ -67,6 +67,7 @@ api = PortalAPI(
 )
 api.add_router("", records.router)
 api.add_router("", totals.router)
+api.add_router("", "cooperation.api.flows.router")
 
 
 @api.exception_handler(ValidationError)

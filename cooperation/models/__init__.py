@@ -6,6 +6,7 @@ from .base import Publication, Side
 from .figures import Event, Figure, Indicator, year_over_year
 from .history import HistoryBase
 from .intake import Intake
+from .maps import ReviewedMap
 from .pairings import Pairing
 from .places import Organization, Person, Region
 from .projects import Beneficiary, Benefit, Project, ProjectLocation, ProjectOrganization
@@ -28,6 +29,7 @@ __all__ = [
     "Publication",
     "Qualifier",
     "Region",
+    "ReviewedMap",
     "ReviewStep",
     "Revision",
     "Side",

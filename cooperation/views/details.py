@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from cooperation.attribution import pairing_figures
+from cooperation.charts import indicator_charts
 from cooperation.counting import Capped, cached, capped
 from cooperation.models import (
     Beneficiary,
@@ -20,6 +21,7 @@ from cooperation.models import (
     Region,
     year_over_year,
 )
+from cooperation.timelines import project_timeline
 from cooperation.totals import flow_years, headline_totals
 from cooperation.views.lists import (
     BeneficiaryListView,
@@ -114,15 +116,21 @@ class ProjectDetailView(PortalDetailView):
             .prefetch_related(Prefetch("figures", queryset=cited_figures()))
             .order_by("beneficiary__name", "pk")
         )
+        benefits = [(benefit, in_reading_order(benefit.figures.all())) for benefit in benefits]
+        figures = in_reading_order(project.figures.select_related("source"))
+        events = list(timeline(project.events.all()))
         return super().get_context_data(
             pairing=project.pairing if project.pairing.is_published else None,
             locations=with_ancestors(project.locations.all()),
             roles=ProjectOrganization.objects.filter(project=project)
             .select_related("organization")
             .order_by("role", "organization__name"),
-            benefits=[(benefit, in_reading_order(benefit.figures.all())) for benefit in benefits],
-            figures=in_reading_order(project.figures.select_related("source")),
-            events=timeline(project.events.all()),
+            benefits=benefits,
+            figures=figures,
+            events=events,
+            project_timeline=project_timeline(
+                events, [*figures, *(figure for _benefit, shown in benefits for figure in shown)]
+            ),
             **kwargs,
         )
 
@@ -134,6 +142,8 @@ class IndicatorRow:
         self.indicator = indicator
         self.figure = indicator.actual
         self.previous = previous.actual if previous is not None else None
+        # Expected and target values of the year: shown apart from the actual one.
+        self.planned = [f for f in indicator.figures.all() if f.kind != Figure.Kind.ACTUAL]
         self.ratio = None
         if self.figure and self.previous and self.figure.unit == self.previous.unit:
             self.ratio = year_over_year(self.figure.value, self.previous.value)
@@ -163,6 +173,7 @@ class PairingDetailView(PortalDetailView):
             Prefetch("figures", queryset=cited_figures())
         ).order_by("measure", "-year")
         projects = pairing.projects.published()
+        rows = indicator_rows(list(indicators))
         year = chosen_year(self.request)
         totals = cached(
             f"pairing:{pairing.pk}:{year}",
@@ -179,7 +190,9 @@ class PairingDetailView(PortalDetailView):
             )[:PROJECTS_SHOWN],
             project_count=projects.count(),
             all_projects_url=f"{reverse(ProjectListView.url_name)}?pairing={pairing.pk}",
-            indicators=indicator_rows(list(indicators)),
+            indicators=rows,
+            indicator_charts=indicator_charts(rows),
+            planned_shown=any(row.planned for row in rows),
             events=timeline(Event.objects.published().filter(pairing=pairing)),
             **kwargs,
         )

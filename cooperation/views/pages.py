@@ -16,6 +16,7 @@ from cooperation.dashboard import (
     compute_dashboard,
     region_summary,
 )
+from cooperation.flows import diagram
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -64,7 +65,8 @@ class DashboardView(TemplateView):
         year = chosen_year(self.request)
         # The bars name places in the page's language.
         dashboard = cached(f"dashboard:{year}:{get_language()}", lambda: compute_dashboard(year))
-        return super().get_context_data(dashboard=dashboard, **kwargs)
+        flows = diagram(None, self.request.GET.get("flow"), year)
+        return super().get_context_data(dashboard=dashboard, flow_diagram=flows, **kwargs)
 
 
 class RegionListView(TemplateView):
@@ -114,6 +116,7 @@ class RegionDetailView(DetailView):
             summary=summary,
             organizations=Organization.objects.filter(region=region).order_by("kind", "name"),
             rows_shown=REGION_ROWS,
+            flow_diagram=diagram(region, self.request.GET.get("flow"), year),
             **kwargs,
         )
 

@@ -50,6 +50,8 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
             self.chosen(Region.objects.all(), "region"),
             self.chosen(Pairing.objects.published(), "pairing"),
             category if category in Project.Category.values else None,
+            east=self.chosen(Region.objects.all(), "east"),
+            west=self.chosen(Region.objects.all(), "west"),
         )
         self.region, self.pairing, self.category = (
             self.of.region,
@@ -132,6 +134,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
             year=self.year,
             region=self.region,
             pairing=self.pairing,
+            between=self.of,
             category=self.category and Project.Category(self.category).label,
             reason=self.reason,
             reason_label=Reason(self.reason).label,
@@ -160,6 +163,12 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
 
     def breadcrumbs(self):
         record = self.region or self.pairing
+        ends = [end for end in (self.of.east, self.of.west) if end is not None]
+        if record is None and ends:
+            return [
+                *((str(end), end.get_absolute_url()) for end in ends),
+                crumb(self.headline.label),
+            ]
         if record is not None:
             return [(str(record), record.get_absolute_url()), crumb(self.headline.label)]
         return [crumb(_("主要数据"), "home"), crumb(self.headline.label)]

@@ -66,7 +66,9 @@ def shown_anywhere(texts):
     return found
 
 
-def test_an_article_paragraph_comes_in_as_drafts_citing_its_sentences(page, live_server, article):
+def test_an_article_paragraph_comes_in_as_drafts_citing_its_sentences(
+    page, live_server, article, artifacts
+):
     editor = staff(roles.EDITORS, "bianji")
     errors = []
     page.on("response", lambda answer: errors.append(answer.url) if answer.status >= 400 else None)
@@ -109,6 +111,8 @@ def test_an_article_paragraph_comes_in_as_drafts_citing_its_sentences(page, live
         "已接受 5 条：5 条写入草稿，0 条进入待审修订" in page.locator(".messagelist").inner_text()
     )
     assert page.locator(f"#paragraph-{paragraph} .intake-made").count() == 5
+    page.locator(f"#paragraph-{paragraph}").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "zh-1280-intake-review.png")
 
     project = Project.objects.get(title=NEW_PROJECT)
     figures = list(Figure.objects.filter(project=project).order_by("pk"))
