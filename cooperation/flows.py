@@ -51,8 +51,28 @@ UNIT_DEPTH = {
 }
 
 
+class ShowsTotal:
+    """A shape standing for a total: its value, its text (qualifier included), its breakdown."""
+
+    @property
+    def value(self):
+        return self.total.value
+
+    @property
+    def qualifier(self):
+        return self.total.qualifier
+
+    @property
+    def text(self):
+        return value_text(self.total)
+
+    @property
+    def url(self):
+        return self.total.breakdown_url
+
+
 @dataclass
-class Party:
+class Party(ShowsTotal):
     """A region in one column, with the total of the pairings its breakdown lists."""
 
     region: Region
@@ -75,21 +95,9 @@ class Party:
     def name(self):
         return self.region.display_name
 
-    @property
-    def value(self):
-        return self.total.value
-
-    @property
-    def text(self):
-        return value_text(self.total)
-
-    @property
-    def url(self):
-        return self.total.breakdown_url
-
 
 @dataclass
-class Band:
+class Band(ShowsTotal):
     """The pairings from one eastern party to one western party."""
 
     east: Party
@@ -98,22 +106,6 @@ class Band:
     thickness: float = 0
     path: str = ""
     middle: tuple = (0, 0)
-
-    @property
-    def value(self):
-        return self.total.value
-
-    @property
-    def qualifier(self):
-        return self.total.qualifier
-
-    @property
-    def text(self):
-        return value_text(self.total)
-
-    @property
-    def url(self):
-        return self.total.breakdown_url
 
     @property
     def is_empty(self):
