@@ -1,66 +1,148 @@
-"""Counts and totals kept in the cache until the data changes, in every worker at once.
+"""Counts, totals and pages kept in the cache until the data they show changes.
 
-Each server process has its own cache (settings.CACHES). A cached value is stored under
-the data's version: a random token in the database that any change to the app's records
-replaces, in the same transaction. Reading the token is one small query, made once per
-request; a process then finds its value under the current token, or computes it once
-after a change. Writes that skip the model signals (bulk_create, QuerySet.update) call
-`bump()` themselves.
+The data has a version per scope: a row of the table cooperation_data_version whose random
+token a change replaces, in the change's own transaction (cooperation/invalidation.py says
+which scopes each change touches, and lists them). A cached value is stored under the tokens
+of the scopes it depends on, read before it is computed, so that a value computed from
+newer data than its tokens is never wrong and one from older data is never found again. A
+value without scopes depends on ANY, which every change replaces; every value depends on
+EVERYTHING, which `bump()` replaces for writes that skip the model signals (bulk_create,
+QuerySet.update, raw SQL).
+
+The cache (settings.CACHES) is one per process, or Redis shared by every process of every
+app server (REDIS_URL); the tokens live in the database, so a change reaches them all at
+once either way. A request reads the tokens it needs once: the first read also fetches
+GLOBAL_SCOPES, so that most pages make one small query for all of them.
 """
 
 import hashlib
 import threading
 import uuid
+from functools import lru_cache
+from pathlib import Path
 
-from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_TABLE = "cooperation_data_version"
 MISSING = object()
 
+# Replaced by bump() alone: every cached value depends on it.
+EVERYTHING = "everything"
+# Replaced by every change: what a value or page without scopes depends on.
+ANY = "any"
+# Scopes that are not one record's; cooperation/invalidation.py says what each covers.
+TOTALS = "totals"
+YEARS = "years"
+EVENTS = "events"
+LISTS = tuple(
+    f"list:{kind}"
+    for kind in (
+        "project",
+        "pairing",
+        "beneficiary",
+        "organization",
+        "region",
+        "source",
+        "person",
+        "figure",
+    )
+)
+NAMES = tuple(f"names:{kind}" for kind in ("region", "organization", "source", "person"))
+GLOBAL_SCOPES = (EVERYTHING, ANY, TOTALS, YEARS, EVENTS, *LISTS, *NAMES)
 
-# The version a request has read, so that it reads it once (wired in watch_changes).
+
+# The tokens a request has read, so that it reads each once (wired in watch_changes).
 _request = threading.local()
 
 
+def _memo():
+    return _request.versions if getattr(_request, "active", False) else None
+
+
+def _read(scopes):
+    scopes = sorted(scopes)
+    marks = ", ".join(["%s"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT scope, token FROM {VERSION_TABLE} WHERE scope IN ({marks})", scopes)
+        found = dict(cursor.fetchall())
+    return {scope: found.get(scope, "") for scope in scopes}
+
+
+def versions(scopes, fresh=False):
+    """{scope: token} of the scopes and EVERYTHING: read once per request (in one query
+    with GLOBAL_SCOPES the first time), or from the database when `fresh`."""
+    wanted = {*scopes, EVERYTHING}
+    memo = _memo()
+    if memo is None or fresh:
+        found = _read(wanted | (set(GLOBAL_SCOPES) if memo is not None else set()))
+    else:
+        missing = wanted - memo.keys()
+        if not missing:
+            return {scope: memo[scope] for scope in wanted}
+        found = _read(missing | (set() if memo else set(GLOBAL_SCOPES)))
+    if memo is not None:
+        memo.update(found)
+        found = memo
+    return {scope: found[scope] for scope in wanted}
+
+
+@lru_cache(maxsize=1)
+def code_release():
+    """A fingerprint of the code, templates and catalogs this process runs, so that a
+    shared cache does not serve what an older release rendered."""
+    digest = hashlib.sha256()
+    for folder in ("cooperation", "portal", "templates", "locale"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".xml", ".mo", ".json"):
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def version_key(tokens):
+    """A short key for a set of {scope: token}, and the code's release."""
+    text = "\n".join(f"{scope}={token}" for scope, token in sorted(tokens.items()))
+    return hashlib.sha256(f"{code_release()}\n{text}".encode()).hexdigest()[:32]
+
+
 def data_version():
-    token = getattr(_request, "version", None)
-    if token is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT token FROM {VERSION_TABLE} WHERE id = 1")
-            row = cursor.fetchone()
-        token = row[0] if row else ""
-        if getattr(_request, "active", False):
-            _request.version = token
-    return token
+    """The version of all the data: new after any change."""
+    tokens = versions([ANY])
+    return f"{tokens[ANY]}{tokens[EVERYTHING]}"
 
 
-def bump():
-    """Give the data a new version."""
+def bump(*scopes):
+    """Give these scopes (and ANY) a new version, or every scope when none are named."""
+    scopes = sorted({*scopes, ANY} if scopes else {EVERYTHING, ANY})
+    token = uuid.uuid4().hex
+    values = ", ".join(["(%s, %s)"] * len(scopes))
+    # Rows in sorted order, so that two transactions never wait for each other's rows.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {VERSION_TABLE} (id, token) VALUES (1, %s) "
-            "ON CONFLICT (id) DO UPDATE SET token = excluded.token",
-            [uuid.uuid4().hex],
+            f"INSERT INTO {VERSION_TABLE} (scope, token) VALUES {values} "
+            "ON CONFLICT (scope) DO UPDATE SET token = excluded.token",
+            [part for scope in scopes for part in (scope, token)],
         )
-    _request.version = None
+    memo = _memo()
+    if memo is not None:
+        memo.update(dict.fromkeys(scopes, token))
 
 
 def request_started_here(**kwargs):
-    _request.active, _request.version = True, None
+    _request.active, _request.versions = True, {}
 
 
 def request_ended_here(**kwargs):
-    _request.active, _request.version = False, None
+    _request.active, _request.versions = False, {}
 
 
-def cached(key, compute):
-    """`compute()`, or its value for the current version of the data."""
-    versioned = f"{key}:{data_version()}"
+def cached(key, compute, scopes=None):
+    """`compute()`, or its value for the current versions of `scopes` (of all the data
+    when no scopes are named)."""
+    versioned = f"{key}:{version_key(versions(scopes or [ANY]))}"
     value = cache.get(versioned, MISSING)
     if value is MISSING:
         value = compute()
@@ -68,14 +150,15 @@ def cached(key, compute):
     return value
 
 
-def cached_count(queryset):
-    """The exact number of rows, counted once per version of the data."""
+def cached_count(queryset, scopes=None):
+    """The exact number of rows, counted once per version of the scopes (of all the data
+    when none are named)."""
     try:
         sql, params = queryset.order_by().query.sql_with_params()
     except EmptyResultSet:
         return 0
     digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
-    return cached(f"count:{digest}", queryset.count)
+    return cached(f"count:{digest}", queryset.count, scopes)
 
 
 # What a page lists of one kind of record before saying how many there are in all.
@@ -94,31 +177,21 @@ class Capped(list):
         return self.total > len(self)
 
 
-def capped(records, limit=CAPPED_ROWS):
+def capped(records, limit=CAPPED_ROWS, scopes=None):
     """The first records, and how many there are in all: counted once per version of the
     data, and looked up even when all are shown, so that a page makes the same queries
     whether it is cut or not."""
-    return Capped(records[:limit], cached_count(records))
-
-
-def record_changed(sender, **kwargs):
-    bump()
-
-
-def links_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        bump()
+    return Capped(records[:limit], cached_count(records, scopes))
 
 
 def watch_changes():
-    """Bump the version whenever a record of the app is saved, deleted or relinked; read it
-    once per request."""
+    """Replace the versions of what a change can be seen under, whenever a record of the
+    app is saved, deleted or relinked (cooperation/invalidation.py); read them once per
+    request."""
+    from django.core.signals import request_finished, request_started
+
+    from cooperation import invalidation
+
     request_started.connect(request_started_here)
     request_finished.connect(request_ended_here)
-    for model in apps.get_app_config("cooperation").get_models():
-        if model.__name__.startswith("Historical"):
-            continue
-        post_save.connect(record_changed, sender=model)
-        post_delete.connect(record_changed, sender=model)
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(links_changed, sender=field.remote_field.through)
+    invalidation.connect_signals()

@@ -1,7 +1,8 @@
 """The downloads of cooperation/exports.py as files and links: CSV, XLSX and JSON.
 
-A file of more than STREAM_FROM_ROWS rows is streamed; an XLSX file, built in memory, is
-refused above XLSX_MAX_ROWS with a message that says to narrow the filters or take CSV.
+A file of more than STREAM_FROM_ROWS rows is streamed. One of more rows than
+settings.EXPORT_JOB_FROM_ROWS is not written in the request at all: the list hands it to a
+job (cooperation/export_jobs.py), which writes it with write_file to the storage.
 """
 
 import csv
@@ -13,7 +14,6 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cooperation.exports import DICTIONARY_HEADERS, DICTIONARY_SHEET, LIST_SEPARATOR
 from cooperation.spreadsheets import csv_cell, xlsx_file
@@ -27,9 +27,6 @@ CONTENT_TYPES = {
 }
 # Files of more rows than this are streamed; smaller ones are sent in one piece.
 STREAM_FROM_ROWS = 1000
-# An Excel file is built in memory (about 1 MB of memory for every 1,000 rows), so it is
-# offered only up to this many rows; CSV and JSON have no limit.
-XLSX_MAX_ROWS = 20_000
 
 
 # Links ---------------------------------------------------------------------------------
@@ -136,20 +133,11 @@ def xlsx_value(value):
 
 
 def download(table, records, count, export_format, request):
-    """The file of the records, or a 400 that says why not."""
+    """The file of the records, written in the request (see EXPORT_JOB_FROM_ROWS)."""
     labels = request.GET.get("labels") == "1"
     if export_format == XLSX:
-        if count > XLSX_MAX_ROWS:
-            return too_many_rows_for_xlsx(count)
         rows = table.rows(records, request, labels)
-        headers = next(rows)
-        content = xlsx_file(
-            headers,
-            ([xlsx_value(value) for value in row] for row in rows),
-            table.title,
-            more_sheets=[(DICTIONARY_SHEET, DICTIONARY_HEADERS, table.dictionary())],
-        )
-        response = HttpResponse(content, content_type=CONTENT_TYPES[XLSX])
+        response = HttpResponse(xlsx_content(table, rows), content_type=CONTENT_TYPES[XLSX])
     else:
         write = csv_lines if export_format == CSV else json_chunks
         chunks = write(table.rows(records, request, labels))
@@ -157,17 +145,41 @@ def download(table, records, count, export_format, request):
             response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[export_format])
         else:
             response = HttpResponse("".join(chunks), content_type=CONTENT_TYPES[export_format])
-    today = timezone.localdate().isoformat()
-    local_name = quote(f"{table.title}-{today}.{export_format}")
+    ascii_name, local_name = file_names(table, export_format)
     response["Content-Disposition"] = (
-        f'attachment; filename="{table.name}-{today}.{export_format}"; '
-        f"filename*=UTF-8''{local_name}"
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(local_name)}"
     )
     return response
 
 
-def too_many_rows_for_xlsx(rows):
-    message = _(
-        "Excel 文件最多导出 %(limit)s 条记录，当前结果有 %(rows)s 条。请缩小筛选范围，或导出 CSV。"
-    ) % {"limit": f"{XLSX_MAX_ROWS:,}", "rows": f"{rows:,}"}
-    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+def file_names(table, export_format):
+    """(the file's name in ASCII, its name in the page's language), dated today."""
+    today = timezone.localdate().isoformat()
+    return (
+        f"{table.name}-{today}.{export_format}",
+        f"{table.title}-{today}.{export_format}",
+    )
+
+
+def xlsx_content(table, rows, output=None):
+    """The workbook of the rows (header row first) and the table's data dictionary, written
+    in openpyxl's write-only mode: memory stays flat however many rows."""
+    headers = next(rows)
+    return xlsx_file(
+        headers,
+        ([xlsx_value(value) for value in row] for row in rows),
+        table.title,
+        more_sheets=[(DICTIONARY_SHEET, DICTIONARY_HEADERS, table.dictionary())],
+        output=output,
+    )
+
+
+def write_file(table, rows, export_format, output):
+    """Writes the rows (header row first) as a file of the format to `output`, a binary
+    file, a piece at a time."""
+    if export_format == XLSX:
+        xlsx_content(table, rows, output)
+        return
+    write = csv_lines if export_format == CSV else json_chunks
+    for chunk in write(rows):
+        output.write(chunk.encode())

@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cooperation.import_widgets import OWN_KEYS, Choice, Reference, References, key_of
 from cooperation.models import Beneficiary, Organization, Pairing, Project, Region, Source
-from cooperation.spreadsheets import IMPORT_MAX_ROWS, xlsx_sheet_title
+from cooperation.spreadsheets import IMPORT_TEMPLATE_ROWS, xlsx_sheet_title
 from cooperation.spreadsheets import xlsx_cell as text_cell
 
 LISTED = 1000
@@ -178,7 +178,7 @@ def add_drop_down(sheet, letter, source, strict):
     validation.showErrorMessage = strict
     validation.errorStyle = "warning"
     validation.error = _("请从列表中选择，或填写“可选值”表中的代码。")
-    validation.add(f"{letter}2:{letter}{IMPORT_MAX_ROWS + 1}")
+    validation.add(f"{letter}2:{letter}{IMPORT_TEMPLATE_ROWS + 1}")
     sheet.add_data_validation(validation)
 
 

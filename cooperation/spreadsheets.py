@@ -8,9 +8,10 @@ which keeps the text exactly as stored. A plain number ("-12.5") is not a formul
 left alone; numbers written as numbers stay numbers.
 
 In. A file is read whole and checked before any row is imported: it must be UTF-8 (CSV),
-start with a line of column names, hold no formula, and have at most IMPORT_MAX_ROWS rows,
-so that its preview and its import each finish well inside the web worker's timeout.
-Anything else is refused with a FileRefused that says what to fix. On the way in, the
+start with a line of column names, hold no formula, and be at most IMPORT_MAX_BYTES long.
+Anything else is refused with a FileRefused that says what to fix. A file of more than
+IMPORT_DIRECT_ROWS rows is previewed and imported by jobs (cooperation/import_jobs.py),
+with a progress bar, since it would outlast the web worker's timeout. On the way in, the
 apostrophe of an exported cell is taken off again, so an exported file imports as it was.
 """
 
@@ -32,9 +33,12 @@ TEXT_MARK = "'"
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 # Measured on 2 busy cores: 30–50 ms a row for the preview and 50–100 ms for the import
 # (about 16 queries a row), so 200 rows finish each in at most about 20 s, inside
-# gunicorn's 30 s. The scale-out work lifts the limit with a task queue.
-IMPORT_MAX_ROWS = 200
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# gunicorn's 30 s. Larger files go to jobs (cooperation/import_jobs.py).
+IMPORT_DIRECT_ROWS = 200
+# A file is read whole into memory (about 10× its size as Python objects) by the job.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# The import template's drop-down lists cover this many rows (a template is filled by hand).
+IMPORT_TEMPLATE_ROWS = 200
 
 
 NOT_XLSX = _("这不是有效的 Excel（.xlsx）文件。请在 Excel 中另存为 .xlsx 后再导入。")
@@ -64,9 +68,10 @@ def xlsx_sheet_title(title):
     return re.sub(r"[\[\]:*?/\\]", " ", str(title or "Sheet"))[:31] or "Sheet"
 
 
-def xlsx_file(headers, rows, title=None, more_sheets=()):
+def xlsx_file(headers, rows, title=None, more_sheets=(), output=None):
     """The rows as an XLSX file whose text cells are always strings, never formulas;
-    `more_sheets` are further (title, headers, rows), such as a data dictionary."""
+    `more_sheets` are further (title, headers, rows), such as a data dictionary. Written to
+    `output` (a binary file) if given, else returned as bytes."""
     book = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet_title, sheet_headers, sheet_rows in ((title, headers, rows), *more_sheets):
@@ -75,6 +80,9 @@ def xlsx_file(headers, rows, title=None, more_sheets=()):
         sheet.append([xlsx_cell(sheet, header, font=bold) for header in sheet_headers])
         for row in sheet_rows:
             sheet.append([xlsx_cell(sheet, value) for value in row])
+    if output is not None:
+        book.save(output)
+        return None
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -129,8 +137,6 @@ class XLSX(base_formats.XLSX):
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
             raise FileRefused(NOT_XLSX) from None
         sheet = book.worksheets[0]
-        if sheet.max_row is not None:
-            check_row_count(sheet.max_row - 1)
         lines = [
             [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in row]
             for row in sheet.iter_rows()
@@ -155,12 +161,22 @@ def check_size(content):
         )
 
 
-def check_row_count(rows):
-    if rows > IMPORT_MAX_ROWS:
-        raise FileRefused(
-            _("文件有 %(rows)s 行数据，一次最多导入 %(limit)s 行。请分成几个文件导入。")
-            % {"rows": f"{rows:,}", "limit": f"{IMPORT_MAX_ROWS:,}"}
-        )
+def rows_at_most(content, input_format):
+    """At least as many as the file's rows of data, counted without reading its cells: its
+    line breaks (CSV), or the sheet's stated size (XLSX). Decides whether a job imports it."""
+    if not isinstance(input_format, XLSX):
+        lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+        return max(0, lines - 1)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        sheet = book.worksheets[0]
+        rows = sheet.max_row
+        if rows is None:  # The file states no size (write-only files): count its rows.
+            rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+        book.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, IndexError):
+        return 0  # Refused with its reason by the form, in the request.
+    return max(0, rows - 1)
 
 
 def utf8_text(content):
@@ -203,7 +219,6 @@ def checked_dataset(lines, formula_at):
             _("列名重复：%(names)s。每列的列名只能出现一次。") % {"names": "、".join(repeated)}
         )
     rows = [line for line in lines[1:] if any(cell_text(cell) for cell in line)]
-    check_row_count(len(rows))
     dataset = tablib.Dataset(headers=headers)
     for number, line in enumerate(rows, 1):
         if any(cell_text(cell) for cell in line[len(headers) :]):

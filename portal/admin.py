@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Feedback
+from portal.models import Feedback, Job
 
 User = get_user_model()
 
@@ -74,3 +74,23 @@ class FeedbackAdmin(admin.ModelAdmin):
         self.message_user(
             request, gettext("%(count)d 条反馈已标为已处理。") % {"count": len(waiting)}
         )
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Long exports and imports (cooperation/jobs.py), read only: what ran, for whom, how far
+    it got and why it failed. Only superusers hold its permissions; old jobs and their files
+    go with `prune_jobs`."""
+
+    list_display = ["created_at", "kind", "state", "done", "total", "user", "finished_at"]
+    list_filter = ["kind", "state"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["kind", "state", "done", "total", "user", "created_at", "finished_at"]
+    fields = [*readonly_fields, "params", "file_name", "error"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

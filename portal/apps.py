@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,7 @@ class PortalConfig(AppConfig):
         from portal import accounts, audit, checks  # noqa: F401 (connect receivers, register checks)
 
         audit.connect()
+        if settings.OPEN_DATA_AFTER_CHANGES:
+            from cooperation import open_data_jobs
+
+            open_data_jobs.connect()  # The bulk download rebuilt by a task after changes.

@@ -1,8 +1,11 @@
 """The audit chain's own tables (portal/audit.py says what is chained and how it is checked),
-and the visitors' feedback (portal/feedback.py)."""
+the visitors' feedback (portal/feedback.py), and the jobs of the task queue
+(cooperation/jobs.py)."""
 
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,3 +122,69 @@ class Feedback(models.Model):
     def __str__(self):
         # Not the text: the admin log, kept longer than feedback, names a record by this.
         return f"#{self.pk} ({timezone.localtime(self.received_at):%Y-%m-%d %H:%M})"
+
+
+def new_job_token():
+    return secrets.token_urlsafe(24)
+
+
+class JobQuerySet(models.QuerySet):
+    def older_than(self, days, now=None):
+        return self.filter(created_at__lt=(now or timezone.now()) - timedelta(days=days))
+
+
+class Job(models.Model):
+    """Long work done by a worker (cooperation/jobs.py): a large export or import, with its
+    progress, its file and what went wrong.
+
+    A visitor's export has no user: its page is found by the unguessable token alone, so that
+    it needs no session. A staff import belongs to its user and runs as them. The file is
+    stored through Django's storage API (STORAGES["default"]), which every app server reads.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("导出")
+        IMPORT_PREVIEW = "import_preview", _("导入预览")
+        IMPORT = "import", _("导入")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    token = models.CharField(_("凭据"), max_length=64, unique=True, default=new_job_token)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveBigIntegerField(_("已处理行数"), default=0)
+    total = models.PositiveBigIntegerField(_("总行数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    file = models.FileField(_("文件"), upload_to="jobs/", max_length=255, blank=True)
+    file_name = models.CharField(_("下载文件名"), max_length=255, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], name="job_created_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.language.AddressLanguageMiddleware",
+    # Whole public pages for anonymous visitors, in the page's language (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,16 +169,33 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each worker keeps its own cache. Cached counts and dashboard totals are stored under the
-# data's version, which lives in the database, so that a change reaches every worker at
-# once (cooperation/counting.py).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# Cached pages, counts and totals are stored under the versions of the data they show,
+# which live in the database, so that a change reaches every worker at once
+# (cooperation/counting.py). REDIS_URL (redis://host:port/db) shares one cache between every
+# worker of every app server, the API's rate limit included; without it each worker keeps
+# its own, in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": 3600,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "portal"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Whole public pages cached for anonymous visitors (portal/page_cache.py), and the summaries
+# a change touched computed again in the background after it commits (cooperation/summaries.py).
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+WARM_SUMMARIES = env_bool("DJANGO_WARM_SUMMARIES", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -354,6 +373,42 @@ STORAGES = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+
+# The task queue (portal/celery.py, cooperation/jobs.py): long work (large exports and imports,
+# the bulk download after changes) runs on Celery workers when there is a broker, else in a
+# thread of the web server. The broker is database REDIS_QUEUE_DB (15) of the REDIS_URL
+# server, apart from the cache's database (Django's cache.clear() empties a whole database,
+# which must not take queued work with it); CELERY_BROKER_URL overrides. No result backend:
+# a job's state, progress and file are rows of portal.models.Job.
+def redis_database(url, number):
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{number}" if last.isdigit() and "//" in base else f"{url.rstrip('/')}/{number}"
+
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or (
+    redis_database(os.environ["REDIS_URL"].strip(), env_int("REDIS_QUEUE_DB", 15, minimum=0))
+    if os.environ.get("REDIS_URL", "").strip()
+    else ""
+)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = False  # Never eager: a task must not run inside the request.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # Jobs are long: a worker takes one at a time.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Finished jobs' files (exports, import reports) are written through Django's storage API
+# (STORAGES["default"] above): MEDIA_ROOT on one machine; with several app servers set
+# DJANGO_MEDIA_ROOT to a directory all of them and the workers mount (NFS), or configure an
+# object store as STORAGES["default"]. `prune_jobs --days 2` removes old jobs and files.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+# A list export of more rows than this is written by a job, with a progress page; fewer are
+# streamed at once. With a broker, the bulk download is rebuilt by a task once the data has
+# stood still for OPEN_DATA_SETTLE_SECONDS after a change (cooperation/open_data_jobs.py);
+# without one, by the build_open_data timer, or by a thread with OPEN_DATA_AFTER_CHANGES=1.
+EXPORT_JOB_FROM_ROWS = env_int("DJANGO_EXPORT_JOB_FROM_ROWS", 20_000, minimum=1)
+OPEN_DATA_AFTER_CHANGES = env_bool("DJANGO_OPEN_DATA_AFTER_CHANGES", bool(CELERY_BROKER_URL))
+OPEN_DATA_SETTLE_SECONDS = env_int("DJANGO_OPEN_DATA_SETTLE_SECONDS", 300, minimum=0)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -68,6 +68,13 @@ def _api_rate_limit_out_of_the_way(settings):
 
 
 @pytest.fixture(autouse=True)
+def _pages_built_afresh(settings):
+    """Tests count the queries of building a page, and no summary is warmed in a thread
+    after a commit; the page cache's and the invalidation's own tests turn them on."""
+    settings.PAGE_CACHE = settings.WARM_SUMMARIES = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     """Tests speak plain HTTP; the security tests turn the HTTPS redirect back on."""
     settings.SECURE_SSL_REDIRECT = False

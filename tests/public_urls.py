@@ -23,6 +23,7 @@ from cooperation.totals import HEADLINES
 from cooperation.views.lists import EXPORT_FORMATS
 
 STAFF_ONLY = "admin/"
+JOB_PAGES = ("job", "job-status", "job-file")
 # The Atom feeds of one record's projects, and that record's page.
 RECORD_FEEDS = {
     "cooperation:feed-region": "cooperation:region-detail",
@@ -98,6 +99,13 @@ def public_paths():
             if path not in paths[name]:
                 paths[name].insert(0, path)
     return {name: paths[name] for name in public_url_names()}
+
+
+def job_paths():
+    """The pages of a long export (cooperation/views/jobs.py), for a token nobody holds:
+    answered 404, as every page of a job is to whoever does not hold its token. They are
+    not among public_paths(), which are pages everyone sees."""
+    return {name: [reverse(name, kwargs={"token": "no-such-job"})] for name in JOB_PAGES}
 
 
 def export_paths(formats=EXPORT_FORMATS):

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Project, Publication
 from tests.factories import make_project
-from tests.public_urls import public_paths, public_url_names
+from tests.public_urls import job_paths, public_paths, public_url_names
 
 FIXTURES = sorted(
     str(path) for path in (Path(django_settings.BASE_DIR) / "fixtures").glob("*.json")
@@ -164,7 +164,8 @@ def paths(django_db_setup, django_db_blocker):
         call_command("loaddata", *FIXTURES, verbosity=0)
         published = Project.objects.published().select_related("pairing", "source").first()
         make_project(published.pairing, published.source, status=Publication.DRAFT)
-        yield {name: paths[0] for name, paths in public_paths().items()}
+        every = {**public_paths(), **job_paths()}
+        yield {name: paths[0] for name, paths in every.items()}
         transaction.set_rollback(True)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from cooperation import spreadsheets
 from cooperation.models import Beneficiary, Project
 from cooperation.resources import ProjectResource
+from portal.models import Job
 from tests.factories import admin_import, csv_file, make_beneficiary, xlsx_file
 from tests.test_import_export import PROJECT_COLUMNS, project_rows
 
@@ -77,31 +78,38 @@ def test_two_rows_with_one_id_name_both_rows(admin_client, world):
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_a_file_over_the_row_limit_is_refused_before_any_row_is_read(
-    admin_client, world, monkeypatch, extension
+def test_a_file_over_the_direct_rows_goes_to_a_job_before_any_row_is_read(
+    admin_client, world, monkeypatch, extension, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path  # The job reads the file from the storage.
+
     def no_row_may_be_read(*args, **kwargs):
-        raise AssertionError("a row was imported")
+        raise AssertionError("a row was read in the request")
 
     monkeypatch.setattr(ProjectResource, "import_row", no_row_may_be_read)
     monkeypatch.setattr(ProjectResource, "import_data", no_row_may_be_read)
     template = project_rows(world)[0]
-    rows = [[f"zy-{n}", *template[1:]] for n in range(spreadsheets.IMPORT_MAX_ROWS + 1)]
+    rows = [[f"zy-{n}", *template[1:]] for n in range(spreadsheets.IMPORT_DIRECT_ROWS + 1)]
     build = csv_file if extension == "csv" else xlsx_file
     response = upload(admin_client, build(PROJECT_COLUMNS, rows), f"p.{extension}")
-    refused(response, f"一次最多导入 {spreadsheets.IMPORT_MAX_ROWS} 行")
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin-job", args=[job.token])
+    assert job.kind == Job.Kind.IMPORT_PREVIEW and job.state == Job.State.QUEUED
 
 
-def test_the_row_limit_is_stated_on_the_form(admin_client, db):
+def test_the_background_import_is_stated_on_the_form(admin_client, db):
     response = admin_client.get(reverse("admin:cooperation_project_import"))
-    assert f"一个文件最多 {spreadsheets.IMPORT_MAX_ROWS} 行" in response.content.decode()
+    text = f"超过 {spreadsheets.IMPORT_DIRECT_ROWS} 行的文件在后台预览和导入"
+    assert text in response.content.decode()
 
 
-def test_a_file_at_the_limit_is_previewed(admin_client, world, settings):
+def test_a_file_at_the_direct_rows_is_previewed_in_the_request(admin_client, world, settings):
     template = project_rows(world)[0]
-    rows = [[f"zy-{n}", *template[1:]] for n in range(spreadsheets.IMPORT_MAX_ROWS)]
+    rows = [[f"zy-{n}", *template[1:]] for n in range(spreadsheets.IMPORT_DIRECT_ROWS)]
     response = upload(admin_client, csv_file(PROJECT_COLUMNS, rows))
     assert "confirm_form" in response.context
+    assert not Job.objects.exists()
 
 
 def test_a_file_that_is_not_a_workbook_is_named(admin_client, world):

@@ -27,6 +27,8 @@ from cooperation.models import (
     combine_qualifiers,
 )
 from cooperation.models.periods import Period, calendar_year
+from cooperation.synthetic import Synthesizer
+from cooperation.synthetic.synthesizer import writer_for
 
 PROJECTS = 400
 
@@ -144,6 +146,41 @@ def test_same_seed_gives_the_same_content(db):
     second = content_digest(synthesize(seed=7))
     assert first == second
     assert set(Region.objects.values_list("pk", flat=True)) != first_pks
+
+
+def test_the_chunk_size_does_not_change_the_content(db):
+    first = content_digest(synthesize(seed=7))
+    flush()
+    Synthesizer(7, PROJECTS, progress=lambda message: None, chunk=37).run()
+    assert content_digest(Source.objects.get(slug="synthetic-7")) == first
+
+
+def written_in_chunks(projects, chunk, seed):
+    """The rows of each write the synthesizer hands its writer, by model."""
+    writer = writer_for(projects)
+    writes = []
+    write = writer.write
+
+    def recording(model, rows):
+        writes.append((model, len(rows)))
+        write(model, rows)
+
+    writer.write = recording
+    Synthesizer(seed, projects, progress=lambda message: None, writer=writer, chunk=chunk).run()
+    return writes
+
+
+def test_rows_are_handed_over_a_chunk_at_a_time_whatever_the_size(db):
+    """Memory holds one chunk of projects (and what hangs off them) at a time, so a run ten
+    times larger hands over more chunks, none of them larger."""
+    small = written_in_chunks(projects=100, chunk=50, seed=1)
+    large = written_in_chunks(projects=1000, chunk=50, seed=2)
+    assert [rows for model, rows in small if model is Project] == [50, 50]
+    assert [rows for model, rows in large if model is Project] == [50] * 20
+    # Both sizes plan two county pairings, so the largest write is a chunk's figures or a
+    # county's regions at both; it does not grow with the number of projects.
+    assert max(rows for _model, rows in large) <= 1.5 * max(rows for _model, rows in small)
+    assert max(rows for model, rows in large if model is Figure) <= 50 * 10
 
 
 def test_different_seeds_give_different_content(db):

@@ -3,7 +3,8 @@ whatever is wrong with it is said in the admin's language, never as a traceback.
 
 The file checks are in cooperation/spreadsheets.py (encoding, first line, formulas, size)
 and cooperation/resources.py (columns, keys, each row). A refused preview leaves no
-temporary file behind.
+temporary file behind. A large file is previewed and imported by jobs, with a progress
+page (cooperation/import_jobs.py).
 """
 
 import contextlib
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 
-from cooperation import spreadsheets
+from cooperation import import_jobs, spreadsheets
 from cooperation.admin.base import HistoryAdmin
 from cooperation.import_templates import template_workbook
 
@@ -103,9 +104,10 @@ class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
         form.fields["import_file"].help_text = _(
             "第一行为列名（见上方字段，中文、英文列名或字段名均可）。地点、单位、结对关系按名称填写，"
             "项目和来源按标识或名称填写，多个地点用分号分隔；也可填编号。CSV 须为 UTF-8 编码。"
-            "一个文件最多 %(rows)s 行、%(mb)d MB。先预览再确认；任何一行有误，整个文件都不会导入。"
+            "一个文件最多 %(mb)d MB；超过 %(rows)s 行的文件在后台预览和导入，页面显示进度。"
+            "先预览再确认；任何一行有误，整个文件都不会导入。"
         ) % {
-            "rows": f"{spreadsheets.IMPORT_MAX_ROWS:,}",
+            "rows": f"{spreadsheets.IMPORT_DIRECT_ROWS:,}",
             "mb": spreadsheets.IMPORT_MAX_BYTES // (1024 * 1024),
         }
         return form
@@ -118,6 +120,11 @@ class ImportExportHistoryAdmin(ImportExportMixin, HistoryAdmin):
             form.add_error("import_file", UNREADABLE)
 
     def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        handed_off = import_jobs.hand_off(self, request)
+        if handed_off is not None:
+            return handed_off  # A large file: a job previews it, with a progress page.
         response = super().import_action(request, **kwargs)
         if isinstance(response, TemplateResponse):
             context = response.context_data

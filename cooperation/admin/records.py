@@ -1,9 +1,16 @@
 """The cooperation records: pairings, projects, beneficiaries and their figures."""
 
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.admin.base import CITATION_FIELDS, SideFilter
+from cooperation.admin.base import (
+    CITATION_FIELDS,
+    FlatChangelist,
+    SideFilter,
+    WestProvinceFilter,
+    year_filter,
+)
 from cooperation.admin.inlines import (
     BeneficiaryFigureInline,
     BenefitFigureInline,
@@ -47,7 +54,7 @@ from cooperation.resources import (
 class PairingAdmin(PublishableAdmin):
     resource_classes = [PairingResource]
     list_display = ["__str__", "level", "mode", "start_year", "parent", "status"]
-    list_filter = ["status", "level", "mode", "start_year"]
+    list_filter = ["status", "level", "mode", year_filter("start_year", _("开始年份"))]
     search_fields = [
         "description",
         "east_region__name",
@@ -63,16 +70,7 @@ class PairingAdmin(PublishableAdmin):
         "west_organization",
         "source",
     ]
-    list_select_related = [
-        "east_region",
-        "west_region",
-        "east_organization",
-        "west_organization",
-        "parent__east_region",
-        "parent__west_region",
-        "parent__east_organization",
-        "parent__west_organization",
-    ]
+    list_select_related = ["east_region", "west_region", "east_organization", "west_organization"]
     inlines = [IndicatorInline, EventInline]
     fieldsets = [
         (
@@ -93,14 +91,31 @@ class PairingAdmin(PublishableAdmin):
         CITATION_FIELDS,
     ]
 
+    def get_queryset(self, request):
+        # The parents in one more query rather than five more joins: PostgreSQL took 15 ms
+        # to plan the changelist's nine-table join at 250,000 projects (1 ms to run it).
+        parents = Pairing.objects.select_related(*self.list_select_related)
+        return super().get_queryset(request).prefetch_related(Prefetch("parent", parents))
+
 
 class ProjectCountyFilter(admin.SimpleListFilter):
+    """The western county a project lies in, offered once its province is chosen: a list
+    of every county would grow with the data."""
+
     title = _("所在区县")
     parameter_name = "county"
 
     def lookups(self, request, model_admin):
+        province = request.GET.get(WestProvinceFilter.parameter_name, "")
+        chosen = (self.value() or "").isdigit()
+        if not province.isdigit() and not chosen:
+            return []
         counties = Region.objects.filter(level=Region.Level.COUNTY, side=Side.WEST)
-        return [(str(county.pk), county.name) for county in counties]
+        if province.isdigit():
+            counties = counties.filter(path__startswith=f"/{province}/")
+        else:
+            counties = counties.filter(pk=self.value())
+        return [(str(county.pk), county.name) for county in counties.order_by("name")]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdigit():
@@ -114,8 +129,16 @@ class ProjectAdmin(PublishableAdmin):
     resource_classes = [ProjectResource]
     # The work status is a filter, not a column: with it the funds did not fit 1280 px.
     list_display = ["title", "category", "pairing", "years_display", "funds_display", "status"]
-    list_filter = ["status", "category", "work_status", "start_year", ProjectCountyFilter]
-    search_fields = ["title", "title_en", "slug", "summary", "description"]
+    list_filter = [
+        "status",
+        "category",
+        "work_status",
+        year_filter("start_year", _("开始年份")),
+        WestProvinceFilter,
+        ProjectCountyFilter,
+    ]
+    # Each field is trigram-indexed on PostgreSQL (cooperation/search.py); a slug is matched whole.
+    search_fields = ["title", "title_en", "=slug", "summary", "description"]
     autocomplete_fields = ["pairing", "source"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = [
@@ -193,7 +216,15 @@ class BenefitAdmin(EditingAdmin):
 class FigureAdmin(EditingImportAdmin):
     resource_classes = [FigureResource]
     list_display = ["label", "measure", "value_display", "kind", "period_display", "owner_display"]
-    list_filter = ["measure", "kind", "period_kind", "scope", "qualifier", "unit", "year"]
+    list_filter = [
+        "measure",
+        "kind",
+        "period_kind",
+        "scope",
+        "qualifier",
+        "unit",
+        year_filter("year"),
+    ]
     search_fields = ["label", "quote", "project__title"]
     autocomplete_fields = [
         "project",
@@ -244,7 +275,7 @@ class FigureAdmin(EditingImportAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(EditingAdmin):
     list_display = ["measure", "year", "pairing"]
-    list_filter = ["measure", "year"]
+    list_filter = ["measure", year_filter("year")]
     search_fields = ["note", "pairing__west_region__name", "pairing__east_region__name"]
     autocomplete_fields = ["pairing"]
     list_select_related = [
@@ -259,9 +290,8 @@ class IndicatorAdmin(EditingAdmin):
 @admin.register(Event)
 class EventAdmin(EditingAdmin):
     list_display = ["date", "title", "kind", "pairing", "project"]
-    list_filter = ["kind"]
+    list_filter = ["kind", year_filter("date")]
     search_fields = ["title", "description"]
-    date_hierarchy = "date"
     autocomplete_fields = ["pairing", "project", "people", "source"]
     list_select_related = [
         "project",
@@ -273,7 +303,7 @@ class EventAdmin(EditingAdmin):
 
 
 @admin.register(ProjectLocation)
-class ProjectLocationAdmin(EditingMixin, admin.ModelAdmin):
+class ProjectLocationAdmin(FlatChangelist, EditingMixin, admin.ModelAdmin):
     list_display = ["project", "region"]
     search_fields = ["project__title", "region__name"]
     autocomplete_fields = ["project", "region"]
@@ -281,7 +311,7 @@ class ProjectLocationAdmin(EditingMixin, admin.ModelAdmin):
 
 
 @admin.register(ProjectOrganization)
-class ProjectOrganizationAdmin(EditingMixin, admin.ModelAdmin):
+class ProjectOrganizationAdmin(FlatChangelist, EditingMixin, admin.ModelAdmin):
     list_display = ["project", "organization", "role"]
     list_filter = ["role"]
     search_fields = ["project__title", "organization__name"]

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.admin.base import CITATION_FIELDS, HistoryAdmin, SideFilter
+from cooperation.admin.base import CITATION_FIELDS, HistoryAdmin, SideFilter, year_filter
 from cooperation.models import (
     Organization,
     Person,
@@ -17,9 +17,8 @@ from cooperation.models import (
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "publisher", "author", "published_on"]
-    list_filter = ["kind", "publisher"]
+    list_filter = ["kind", year_filter("published_on", _("发布年份"))]
     search_fields = ["title", "title_en", "publisher", "author", "description"]
-    date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -1,10 +1,11 @@
 """What every API answer shares: a rate limit per client address, and an ETag.
 
 The limit is API_RATE_LIMIT requests a minute per address (portal.middleware.client_ip),
-counted in fixed minutes in the Django cache: each worker process counts on its own
-(settings.CACHES is per process), so with N workers an address may reach N times the
-limit; that is the price of needing no shared store. Past it, 429 with `Retry-After`,
-the seconds left in the minute.
+counted in fixed minutes in the Django cache: with REDIS_URL the cache is shared and the
+count is across every worker of every app server; without it each worker process counts
+on its own, so with N workers an address may reach N times the limit. Past it, 429 with
+`Retry-After`, the seconds left in the minute. The page cache (portal.page_cache) counts a
+request before it answers from the cache; the API then does not count it again.
 
 The ETag is a hash of the answer's bytes, so it changes exactly when the answer does;
 a request whose If-None-Match holds it gets 304 and no body.
@@ -25,6 +26,8 @@ WINDOW_SECONDS = 60
 
 class AddressRateLimit(BaseThrottle):
     def allow_request(self, request):
+        if getattr(request, "api_rate_counted", False):
+            return True  # counted and allowed by portal.page_cache
         window = int(time.time() // WINDOW_SECONDS)
         key = f"api-rate:{client_ip(request)}:{window}"
         # add() starts the count only if absent, so concurrent first requests are not lost.

@@ -26,7 +26,9 @@ from cooperation.api.filtering import filter_parameters, filtered
 from cooperation.api.operations import LANG_NOTE, absolute, extra, responses, speaking
 from cooperation.api.pagination import CursorQuery, LimitQuery, page
 from cooperation.api.schemas import Lang, RecordId, codes
+from cooperation.counting import NAMES
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
+from cooperation.invalidation import page_scopes
 from cooperation.models import (
     Figure,
     Organization,
@@ -34,6 +36,7 @@ from cooperation.models import (
     Side,
     Source,
 )
+from portal.page_cache import depends_on
 
 router = Router(tags=["records"])
 LangQuery = Query("zh-hans", description=LANG_NOTE)
@@ -66,14 +69,17 @@ def index(request):
 
 
 def listing(request, records, cursor, limit, lang, out):
+    depends_on(request, f"list:{records.model._meta.model_name}", "list:region", *NAMES)
     with speaking(lang):
         rows, next_page = page(request, records, cursor, limit)
         return {"next": next_page, "lang": lang, "results": [out(request, r) for r in rows]}
 
 
 def detail(request, records, pk, lang, out):
+    record = get_object_or_404(records, pk=pk)
+    depends_on(request, *page_scopes(record))
     with speaking(lang):
-        return out(request, get_object_or_404(records, pk=pk))
+        return out(request, record)
 
 
 @router.get(

@@ -22,12 +22,15 @@ from cooperation.api.pagination import CursorQuery, LimitQuery, decode_cursor, e
 from cooperation.api.pagination import next_url as next_page_url
 from cooperation.api.schemas import FigureOut, Lang, RecordId, codes
 from cooperation.attribution import FiguresOf
-from cooperation.counting import cached
+from cooperation.counting import NAMES, TOTALS, YEARS, cached
 from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
 from cooperation.totals import HEADLINE_BY_KEY, HEADLINES, Reason, breakdown, headline_totals
+from portal.page_cache import depends_on
 
 router = Router(tags=["totals"])
+# Totals of any region, pairing or category: the programme's figures and the region tree.
+TOTALS_SCOPES = (TOTALS, YEARS, "list:region", *NAMES)
 HeadlineKey = Literal[tuple(HEADLINE_BY_KEY)]
 ReasonCode = Literal[("added", *(code for code in Reason.values if code))]
 
@@ -94,6 +97,7 @@ class Scope(FiguresOf):
         return cached(
             f"api-totals:{keys}:{self.year}:{where}",
             lambda: headline_totals(self.sets(), self.year, headlines, self.where),
+            TOTALS_SCOPES,
         )
 
 
@@ -155,6 +159,7 @@ def total_list(
     category: codes(Project.Category) | None = CategoryQuery,
     lang: Lang = LangQuery,
 ):
+    depends_on(request, *TOTALS_SCOPES)
     scope = Scope(year, region, pairing, category)
     with speaking(lang):
         return {"lang": lang, "results": [total_out(request, t) for t in scope.totals()]}
@@ -206,6 +211,7 @@ def total_detail(
     lang: Lang = LangQuery,
 ):
     headline = HEADLINE_BY_KEY[key]
+    depends_on(request, *TOTALS_SCOPES)
     scope = Scope(year, region, pairing, category)
     after = kind_and_id(decode_cursor(cursor)) if cursor else None
     sets = [figure_set.filter(past(after)) for figure_set in scope.sets()]

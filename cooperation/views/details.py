@@ -6,9 +6,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from cooperation.attribution import pairing_figures
 from cooperation.charts import indicator_charts
-from cooperation.counting import Capped, cached, capped
+from cooperation.counting import YEARS, Capped, cached, capped
+from cooperation.invalidation import page_scopes
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -21,8 +21,9 @@ from cooperation.models import (
     Region,
     year_over_year,
 )
+from cooperation.summaries import pairing_totals
 from cooperation.timelines import project_timeline
-from cooperation.totals import flow_years, headline_totals
+from cooperation.totals import flow_years
 from cooperation.views.lists import (
     BeneficiaryListView,
     BreadcrumbsMixin,
@@ -30,6 +31,7 @@ from cooperation.views.lists import (
     ProjectListView,
 )
 from cooperation.views.pages import chosen_year
+from portal.page_cache import depends_on
 
 PROJECTS_SHOWN = 10
 # Each benefit is a card with its figures: a village helped by hundreds of projects shows
@@ -110,6 +112,7 @@ class ProjectDetailView(PortalDetailView):
 
     def get_context_data(self, **kwargs):
         project = self.object
+        depends_on(self.request, *page_scopes(project))
         benefits = (
             project.benefits.filter(published(Beneficiary, "beneficiary"))
             .select_related("beneficiary__region", "source")
@@ -168,6 +171,7 @@ class PairingDetailView(PortalDetailView):
 
     def get_context_data(self, **kwargs):
         pairing = self.object
+        depends_on(self.request, *page_scopes(pairing))
         parent = pairing.parent if pairing.parent_id and pairing.parent.is_published else None
         indicators = pairing.indicators.prefetch_related(
             Prefetch("figures", queryset=cited_figures())
@@ -175,14 +179,11 @@ class PairingDetailView(PortalDetailView):
         projects = pairing.projects.published()
         rows = indicator_rows(list(indicators))
         year = chosen_year(self.request)
-        totals = cached(
-            f"pairing:{pairing.pk}:{year}",
-            lambda: headline_totals(pairing_figures(pairing), year, where={"pairing": pairing.pk}),
-        )
+        totals = pairing_totals(pairing, year)
         return super().get_context_data(
             totals=[total for total in totals if total.added or total.beside],
             year=year,
-            years=cached("flow-years", flow_years),
+            years=cached("flow-years", flow_years, [YEARS]),
             parent=parent,
             children=pairing.children.published().select_related(*Pairing.PARTIES),
             projects=projects.prefetch_related("locations").order_by(
@@ -207,6 +208,7 @@ class BeneficiaryDetailView(PortalDetailView):
 
     def get_context_data(self, **kwargs):
         beneficiary = self.object
+        depends_on(self.request, *page_scopes(beneficiary))
         benefits = (
             Benefit.objects.filter(published(Project, "project"), beneficiary=beneficiary)
             .select_related("project", "source")

@@ -2,11 +2,13 @@
 
 What a page costs does not grow with the data: the number of rows comes from the cache
 (counted once per version of the data), each sort and filter has an index, and a file
-of many rows is streamed instead of being built in memory.
+of many rows is streamed instead of being built in memory, or, past
+settings.EXPORT_JOB_FROM_ROWS, written by a job (cooperation/export_jobs.py).
 """
 
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponse
@@ -16,11 +18,12 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
 
-from cooperation import export_files, exports
-from cooperation.counting import cached_count
+from cooperation import export_files, export_jobs, exports
+from cooperation.counting import NAMES, cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
 from cooperation.tables import BeneficiaryTable, PairingTable, ProjectTable, choice_rank
+from portal.page_cache import depends_on
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = export_files.FORMATS
@@ -75,19 +78,30 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         return {"paginator_class": PortalPaginator, "count_rows": self.count_rows}
 
     def count_rows(self):
-        """The rows, counted once per version of the data for each set of filters."""
-        return cached_count(self.object_list)
+        """The rows, counted once per version of the list for each set of filters."""
+        return cached_count(self.object_list, self.list_scopes())
+
+    def list_scopes(self):
+        """What the list shows (cooperation/invalidation.py): its records, with the
+        records they link to, and the region tree its filter reads."""
+        return [f"list:{self.filterset._meta.model._meta.model_name}", "list:region", *NAMES]
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get(self.export_trigger_param)
         if not self.export_class.is_valid_format(export_format):
             return super().get(request, *args, **kwargs)
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.filters_invalid:
+        if not self.filter_for_export():
             # No file for a request the form rejects: show the page with its errors.
             return super().get(request, *args, **kwargs)
-        self.object_list = self.filterset.qs
         return self.create_export(export_format)
+
+    def filter_for_export(self):
+        """Reads the filters as the page does; whether they are valid."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filters_invalid:
+            return False
+        self.object_list = self.filterset.qs
+        return True
 
     @property
     def filters_invalid(self):
@@ -105,6 +119,7 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         ]
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, *self.list_scopes())
         self.filterset.offer_regions()
         context = super().get_context_data(**kwargs)
         table = context["table"]
@@ -115,7 +130,6 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
             filters_invalid=self.filters_invalid,
             narrowed_to=self.narrowed_to(),
             page_not_found=requested_page not in ("", str(table.page.number)),
-            xlsx_max_rows=export_files.XLSX_MAX_ROWS,
             downloads=[]
             if self.filters_invalid
             else export_files.downloads(
@@ -138,14 +152,21 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         """(records, how many) of the named download, following the page's filters."""
         return self.sorted_records(), self.count_rows()
 
-    def create_export(self, export_format):
+    def export_table(self):
+        """The download that ?table= names (the list's own rows by default), or None."""
         name = self.request.GET.get("table") or self.export_tables[0].name
-        table = {table.name: table for table in self.export_tables}.get(name)
+        return {table.name: table for table in self.export_tables}.get(name)
+
+    def create_export(self, export_format):
+        table = self.export_table()
         if table is None:
             names = "、".join(table.name for table in self.export_tables)
             message = _("没有这个下载表格。table 可选：%(names)s。") % {"names": names}
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-        records, count = self.export_records(name)
+        records, count = self.export_records(table.name)
+        if count > settings.EXPORT_JOB_FROM_ROWS:
+            # Too long for a request: a job writes it, and its page shows the progress.
+            return export_jobs.start(self.request, table, export_format, count)
         return export_files.download(table, records, count, export_format, self.request)
 
 

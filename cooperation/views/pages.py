@@ -10,13 +10,10 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cooperation.counting import cached, capped
-from cooperation.dashboard import (
-    REGION_ROWS,
-    compute_dashboard,
-    region_summary,
-)
+from cooperation.counting import NAMES, cached, capped
+from cooperation.dashboard import REGION_ROWS
 from cooperation.flows import diagram
+from cooperation.invalidation import page_scopes
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -33,7 +30,9 @@ from cooperation.models import (
     Source,
 )
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
+from cooperation.summaries import HOME_SCOPES, home_dashboard, region_summary
 from cooperation.views.lists import PAGE_SIZE, PortalPaginator
+from portal.page_cache import depends_on
 
 
 def crumb(label, name=None, **kwargs):
@@ -63,8 +62,9 @@ class DashboardView(TemplateView):
 
     def get_context_data(self, **kwargs):
         year = chosen_year(self.request)
+        depends_on(self.request, *HOME_SCOPES)
         # The bars name places in the page's language.
-        dashboard = cached(f"dashboard:{year}:{get_language()}", lambda: compute_dashboard(year))
+        dashboard = home_dashboard(year)
         flows = diagram(None, self.request.GET.get("flow"), year)
         return super().get_context_data(dashboard=dashboard, flow_diagram=flows, **kwargs)
 
@@ -76,8 +76,10 @@ class RegionListView(TemplateView):
     levels = (Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY)
 
     def get_context_data(self, **kwargs):
+        scopes = ("list:region", "names:region")
+        depends_on(self.request, *scopes)
         return super().get_context_data(
-            tree=cached(f"region-tree:{get_language()}", self.render_tree),
+            tree=cached(f"region-tree:{get_language()}", self.render_tree, scopes),
             breadcrumbs=[crumb(pgettext_lazy("复数", "区域"))],
             **kwargs,
         )
@@ -106,7 +108,8 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         region = self.object
         year = chosen_year(self.request)
-        summary = cached(f"region:{region.pk}:{year}", lambda: region_summary(region, year))
+        depends_on(self.request, *page_scopes(region))
+        summary = region_summary(region, year)
         breadcrumbs = [crumb(pgettext_lazy("复数", "区域"), "region-list")]
         breadcrumbs += [(str(a), a.get_absolute_url()) for a in region.ancestors()]
         breadcrumbs.append((str(region), None))
@@ -138,6 +141,7 @@ class OrganizationListView(LenientPaginationMixin, ListView):
         return kind if kind in Organization.Kind.values else ""
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, "list:organization", *NAMES)
         return super().get_context_data(
             kinds=Organization.Kind.choices,
             current_kind=self.kind,
@@ -155,6 +159,8 @@ class OrganizationDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         organization = self.object
+        scopes = page_scopes(organization)
+        depends_on(self.request, *scopes)
         return super().get_context_data(
             breadcrumbs=[
                 crumb(pgettext_lazy("复数", "单位"), "organization-list"),
@@ -163,7 +169,8 @@ class OrganizationDetailView(DetailView):
             pairings=capped(
                 Pairing.objects.published()
                 .filter(Q(east_organization=organization) | Q(west_organization=organization))
-                .select_related(*Pairing.PARTIES)
+                .select_related(*Pairing.PARTIES),
+                scopes=scopes,
             ),
             roles=capped(
                 ProjectOrganization.objects.filter(
@@ -172,12 +179,14 @@ class OrganizationDetailView(DetailView):
                 .select_related("project")
                 # Newest recorded first, read from the index: the model's order goes by
                 # the project's year, which PostgreSQL finds by walking every project.
-                .order_by("-project_id", "-role")
+                .order_by("-project_id", "-role"),
+                scopes=scopes,
             ),
             beneficiaries=capped(
                 Beneficiary.objects.published()
                 .filter(organization=organization)
-                .select_related("region")
+                .select_related("region"),
+                scopes=scopes,
             ),
             units=organization.units.order_by("name"),
             people=organization.people.filter(is_public_figure=True),
@@ -192,6 +201,7 @@ class SourceListView(LenientPaginationMixin, ListView):
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, "list:source")
         return super().get_context_data(
             breadcrumbs=[crumb(pgettext_lazy("复数", "来源"))], **kwargs
         )
@@ -268,7 +278,9 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        counts = cached(f"source:{source.pk}:counts", lambda: citing_counts(source))
+        self.scopes = sorted(page_scopes(source))
+        depends_on(self.request, *self.scopes)
+        counts = cached(f"source:{source.pk}:counts", lambda: citing_counts(source), self.scopes)
         kinds = [
             (name, label, counts[name]) for name, label in CITING_KINDS.items() if counts[name]
         ]
@@ -299,7 +311,9 @@ class SourceDetailView(DetailView):
             "kind_label": CITING_KINDS[kind],
             "kind_count": count,
             "records": cached(
-                f"source:{source.pk}:{kind}:{page.number}", lambda: list(page.object_list)
+                f"source:{source.pk}:{kind}:{page.number}",
+                lambda: list(page.object_list),
+                self.scopes,
             ),
             "paginator": paginator,
             "page_obj": page,
@@ -321,6 +335,7 @@ class PeopleView(LenientPaginationMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, "list:person", *NAMES)
         return super().get_context_data(
             breadcrumbs=[crumb(pgettext_lazy("复数", "人员"))], **kwargs
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from cooperation.attribution import FiguresOf, shared_places
-from cooperation.counting import cached
+from cooperation.counting import NAMES, TOTALS, YEARS, cached
 from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.totals import (
     HEADLINE_BY_KEY,
@@ -24,6 +24,7 @@ from cooperation.totals import (
     totals_by,
 )
 from cooperation.views.pages import LenientPaginationMixin, chosen_year, crumb
+from portal.page_cache import depends_on
 
 # How many pairings the breakdown lists by name before it sums up the rest.
 PAIRING_ROWS = 10
@@ -78,10 +79,22 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         where = urlencode(self.where)
         return f"breakdown:{part}:{self.headline.key}:{self.year}:{where}:{get_language()}"
 
+    def scopes(self):
+        """A region's or a pairing's total changes with its page's scope; any other
+        with the programme's totals (cooperation/invalidation.py)."""
+        alone = [self.region, self.pairing, self.of.east, self.of.west, self.category]
+        named = [record for record in alone if record is not None]
+        if len(named) == 1 and named[0] in (self.region, self.pairing):
+            narrow = f"{type(named[0]).__name__.lower()}:{named[0].pk}"
+        else:
+            narrow = TOTALS
+        return [narrow, YEARS, "list:region", *NAMES]
+
     def get(self, request, *args, **kwargs):
         if self.headline is None:
             raise Http404
-        self.total = cached(self.cache_key("total"), self.compute_total)
+        depends_on(request, *self.scopes())
+        self.total = cached(self.cache_key("total"), self.compute_total, self.scopes())
         reasons = [group.reason for group in [*self.total.added, *self.total.beside]]
         chosen = request.GET.get("reason")
         if chosen in Reason.values:
@@ -112,7 +125,11 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         rows = (
-            cached(self.cache_key(f"first:{self.reason}"), lambda: list(page.object_list))
+            cached(
+                self.cache_key(f"first:{self.reason}"),
+                lambda: list(page.object_list),
+                self.scopes(),
+            )
             if page.number == 1
             else list(page.object_list)
         )
@@ -127,7 +144,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         order = {row["ref"]: place for place, row in enumerate(rows)}
         context["figures"] = sorted(figures, key=lambda figure: order[figure.pk])
         where = {**self.where, **({"year": self.year} if self.year else {})}
-        groups = cached(self.cache_key("groups"), self.groups)
+        groups = cached(self.cache_key("groups"), self.groups, self.scopes())
         context.update(
             headline=self.headline,
             total=self.total,

@@ -1,0 +1,103 @@
+"""Edits between the benchmark's requests: one long-lived Django process per database that
+saves one figure when asked, as an admin's publish would, so that the next request meets
+whatever the change invalidated.
+
+A `manage.py shell -c` per edit would cost a second of start-up each; this process starts
+once, and stays alive so that work the portal hands to a background thread after a change
+(cooperation.jobs.run_later without a broker) is not cut short. Each edit adds 1 to the
+figure's value and the next takes it away again, so the data ends as it began.
+
+    protocol: the harness writes "<figure id> <+1|-1>\\n"; the editor answers "ok <ms>\\n"
+    once the change is committed, or "error <text>\\n".
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve(lines, answer):
+    """The Django side: applies each requested edit in its own transaction."""
+    import time
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from cooperation.models import Figure
+
+    for line in lines:
+        try:
+            pk, delta = line.split()
+            started = time.perf_counter()
+            with transaction.atomic():
+                figure = Figure.objects.select_for_update().get(pk=int(pk))
+                figure.value += Decimal(delta)
+                figure.save()
+            answer(f"ok {(time.perf_counter() - started) * 1000:.1f}")
+        except Exception as error:  # noqa: BLE001 (reported to the harness, which stops)
+            answer(f"error {type(error).__name__}: {error}".replace("\n", " "))
+
+
+def main():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+
+    def answer(text):
+        print(text, flush=True)
+
+    answer("ready")
+    serve(sys.stdin, answer)
+
+
+class Editor:
+    """The harness's side: starts the editor with a size's environment and asks for edits."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.editor"],
+            cwd=ROOT,
+            env={**env, "DJANGO_LOG_LEVEL": "WARNING"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.signs = {}
+        self.times_ms = []
+        if self.process.stdout.readline().strip() != "ready":
+            self.close()
+            raise RuntimeError("The benchmark's editor did not start.")
+
+    def edit(self, figure):
+        """Saves `figure` changed by one unit; the change undoes the previous one."""
+        sign = self.signs.get(figure, 1)
+        self.signs[figure] = -sign
+        self.process.stdin.write(f"{figure} {sign:+d}\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline().strip()
+        if not reply.startswith("ok "):
+            raise RuntimeError(f"The edit of figure {figure} failed: {reply or 'no answer'}")
+        self.times_ms.append(float(reply.split()[1]))
+
+    def close(self):
+        """Undoes a change left over, then stops; the data ends as it began."""
+        try:
+            for figure, sign in list(self.signs.items()):
+                if sign == -1:
+                    self.edit(figure)
+        finally:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""How the benchmark times pages: warm, then on the first visit after an edit.
+
+The sizes take turns request by request, so that a change in the machine's load during the
+run weighs on both sides of a ratio alike.
+"""
+
+import statistics
+import time
+from pathlib import Path
+
+from benchmarks.pages import EXPORT, FULL_EXPORT, HEALTHZ
+from benchmarks.servers import EXPORT_TIMEOUT, REQUEST_TIMEOUT, rss_mb
+
+WARMUP = 2
+REQUESTS = 15
+# Fast pages get more requests, up to these bounds, so that their medians are steadier.
+MAX_REQUESTS = 45
+SECONDS_PER_PAGE = 3
+# Each edit kind is repeated this often per page and size; the median is reported.
+EDIT_ROUNDS = 3
+ADMIN_WARMUP = 1
+ADMIN_REQUESTS = 5
+
+
+def median_ms(seconds):
+    return statistics.median(seconds) * 1000 if seconds else None
+
+
+def timeout_for(url):
+    return EXPORT_TIMEOUT if EXPORT in url else REQUEST_TIMEOUT
+
+
+def in_turns(clients, urls, warmup, least, most=None, seconds=0):
+    """{size: (seconds list, last status, query count, bytes)} for one page, the sizes
+    taking turns: `least` timed requests each, more (up to `most`) while under `seconds`."""
+    most = most or least
+    times = {size: [] for size in clients}
+    last = {}
+    started = time.monotonic()
+    for round_ in range(warmup + most):
+        timed = round_ - warmup
+        if timed >= least and time.monotonic() - started > seconds:
+            break
+        for size, client in clients.items():
+            status, elapsed, headers, body = client.get(urls[size], timeout=timeout_for(urls[size]))
+            if timed >= 0:
+                times[size].append(elapsed)
+            last[size] = (status, headers.get("X-Query-Count"), len(body))
+    return {size: (times[size], *last[size]) for size in clients}
+
+
+def result(url, seconds, status, queries, length):
+    return {
+        "url": url,
+        "status": status,
+        "median_ms": median_ms(seconds),
+        "queries": int(queries) if queries is not None else None,
+        "bytes": length,
+        "requests": len(seconds),
+    }
+
+
+def measure_warm(clients, urls):
+    """{size: {page: result}}: each page's median once warm (after WARMUP visits)."""
+    results = {size: {} for size in clients}
+    for index, (name, *_rest) in enumerate(next(iter(urls.values()))):
+        page = {size: urls[size][index][1] for size in clients}
+        found = in_turns(clients, page, WARMUP, REQUESTS, MAX_REQUESTS, SECONDS_PER_PAGE)
+        line = [f"  {name:<36}"]
+        for size, (seconds, status, queries, length) in found.items():
+            results[size][name] = result(page[size], seconds, status, queries, length)
+            line.append(f"{results[size][name]['median_ms']:9.1f} ms q={queries} {status}")
+        print("  ".join(line), flush=True)
+    return results
+
+
+def first_visit(client, url):
+    status, elapsed, _headers, _body = client.get(url, timeout=timeout_for(url))
+    return status, elapsed
+
+
+def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
+    """Adds to each public page's result its median time on the first visit after an
+    unrelated edit ("unrelated_ms") and after an edit of what it shows ("related_ms").
+
+    Before each edit the page is visited once, so that it starts warm; the export and
+    /healthz (which shows no data) are left out.
+    """
+    for index, (name, _url, kind, concerns) in enumerate(next(iter(urls.values()))):
+        if kind != "page" or concerns is None or name == HEALTHZ:
+            continue
+        times = {size: {"unrelated": [], "related": []} for size in clients}
+        statuses = {size: set() for size in clients}
+        for _round in range(rounds):
+            for which in ("unrelated", "related"):
+                for size, client in clients.items():
+                    url = urls[size][index][1]
+                    first_visit(client, url)
+                    figure = figures[size]["unrelated" if which == "unrelated" else concerns]
+                    editors[size].edit(figure)
+                    status, elapsed = first_visit(client, url)
+                    times[size][which].append(elapsed)
+                    statuses[size].add(status)
+        line = [f"  {name:<36}"]
+        for size in clients:
+            page = results[size][name]
+            page["unrelated_ms"] = median_ms(times[size]["unrelated"])
+            page["related_ms"] = median_ms(times[size]["related"])
+            page["edit_statuses"] = sorted(statuses[size])
+            line.append(f"{page['unrelated_ms']:9.1f} / {page['related_ms']:9.1f} ms")
+        print("  ".join(line), flush=True)
+
+
+def measure_admin(clients, changelists):
+    """{size: {label: result}}: each admin changelist, warm, in a logged-in staff session."""
+    results = {size: {} for size in clients}
+    for label, url in changelists:
+        found = in_turns(clients, dict.fromkeys(clients, url), ADMIN_WARMUP, ADMIN_REQUESTS)
+        line = [f"  admin: {label:<29}"]
+        for size, (seconds, status, queries, length) in found.items():
+            results[size][label] = result(url, seconds, status, queries, length)
+            line.append(f"{results[size][label]['median_ms']:9.1f} ms q={queries} {status}")
+        print("  ".join(line), flush=True)
+    return results
+
+
+def export_memory_growth(client, worker):
+    """MB the worker's memory grew (its highest RSS) while streaming the full export."""
+    try:  # Reset the kernel's high-water mark so that VmHWM is this export's peak.
+        Path(f"/proc/{worker}/clear_refs").write_text("5")
+        high_water = True
+    except OSError:
+        high_water = False
+    before = rss_mb(worker)
+    highest = before
+
+    def sample():
+        nonlocal highest
+        highest = max(highest, rss_mb(worker))
+
+    status, seconds, _headers, size = client.get(FULL_EXPORT, timeout=EXPORT_TIMEOUT, sink=sample)
+    if high_water:
+        highest = max(highest, rss_mb(worker, "VmHWM"))
+    growth = highest - before
+    print(
+        f"  full export: {status}, {size / 1e6:.1f} MB in {seconds:.1f} s, "
+        f"worker grew {growth:.1f} MB"
+    )
+    return growth
