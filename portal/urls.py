@@ -19,15 +19,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/second-factor/", include("portal.second_factor_views")),
     path("admin/audit/", admin.site.admin_view(audit.audit_log), name="admin-audit"),
-    path("admin/jobs/<str:token>/", admin.site.admin_view(jobs.admin_job_page), name="admin-job"),
+    path("admin/jobs/<slug:token>/", admin.site.admin_view(jobs.admin_job_page), name="admin-job"),
     path("admin/", admin.site.urls),
     # The bulk download's files and catalogue: one address whatever the language.
     path("data/catalog.jsonld", open_data.catalog, name="open-data-catalog"),
     path("data/files/<str:name>", open_data.open_data_file, name="open-data-file"),
     # A job's progress and its file (cooperation/views/jobs.py): one address whatever the
     # language, never cached.
-    path("jobs/<str:token>/status.json", jobs.job_status, name="job-status"),
-    path("jobs/<str:token>/file", jobs.job_file, name="job-file"),
+    path("jobs/<slug:token>/status.json", jobs.job_status, name="job-status"),
+    path("jobs/<slug:token>/file", jobs.job_file, name="job-file"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
@@ -38,7 +38,7 @@ urlpatterns = [
 ] + i18n_patterns(
     # The public pages: Chinese at the root, English under /en/ (portal.language).
     path("feedback/", include("portal.feedback")),
-    path("jobs/<str:token>/", jobs.job_page, name="job"),
+    path("jobs/<slug:token>/", jobs.job_page, name="job"),
     path("", include("cooperation.urls")),
     prefix_default_language=False,
 )

@@ -2,10 +2,11 @@
 writes its file and an import job imports a file, each counting its rows where the page
 reads them.
 
-The worker is a separate process, so it cannot see the test's in-memory database: the test
-writes its records and queued jobs, copies the database to a file (SQLite's backup), and
-starts the worker on that file, with Redis database 2 as its broker. What the worker did is
-read back from the file. Without Redis the test skips, unless PORTAL_REQUIRE_SERVICES=1 (CI),
+The worker is a separate process: the test commits its records and queued jobs, then starts
+the worker on the same data, with Redis database 2 as its broker. On SQLite the test's
+in-memory database is copied to a file (SQLite's backup) for the worker; on PostgreSQL the
+worker connects to the test database itself. What the worker did is read back from there.
+Without Redis the test skips, unless PORTAL_REQUIRE_SERVICES=1 (CI),
 where it fails.
 """
 
@@ -57,11 +58,11 @@ def broker():
     client.flushdb()
 
 
-def start_worker(database, media):
+def start_worker(database_url, media):
     environment = {
         **os.environ,
         "DJANGO_SECRET_KEY": "worker-test-key",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": BROKER,
         "DJANGO_MEDIA_ROOT": str(media),
         "DJANGO_OPEN_DATA_AFTER_CHANGES": "0",
@@ -88,12 +89,31 @@ def stop(worker):
     return output.decode(errors="replace")
 
 
-def copy_database(path):
-    """The test's database, as it stands in this connection, in a file for the worker."""
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
+class WorkerDatabase:
+    """The committed test data where the worker reads it, and a way to read what it wrote."""
+
+    def __init__(self, tmp_path):
+        connection.ensure_connection()
+        self.vendor = connection.vendor
+        if self.vendor == "sqlite":
+            self.path = tmp_path / "worker.sqlite3"
+            target = sqlite3.connect(self.path)
+            connection.connection.backup(target)
+            target.close()
+            self.url = f"sqlite:///{self.path}"
+        else:
+            given = connection.settings_dict
+            user = given["USER"] + (f":{given['PASSWORD']}" if given["PASSWORD"] else "")
+            self.url = f"postgres://{user}@{given['HOST']}:{given['PORT']}/{given['NAME']}"
+
+    def rows(self, sql, params=()):
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.path) as reader:
+                return reader.execute(sql.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as reader:
+            return reader.execute(sql, params).fetchall()
 
 
 def queue(settings, dotted_path, job):
@@ -106,10 +126,9 @@ def finished(database, job, worker):
     """The job's row in the worker's database once it has finished."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        with sqlite3.connect(database) as reader:
-            row = reader.execute(
-                "SELECT state, done, total, file, error FROM portal_job WHERE id = ?", [job.pk]
-            ).fetchone()
+        (row,) = database.rows(
+            "SELECT state, done, total, file, error FROM portal_job WHERE id = %s", [job.pk]
+        )
         if row[0] in ("done", "failed"):
             return row
         assert worker.poll() is None, "the worker stopped"
@@ -117,11 +136,10 @@ def finished(database, job, worker):
     pytest.fail(f"job {job.pk} did not finish within {WAIT_SECONDS} s")
 
 
-@pytest.mark.django_db(transaction=True)  # Committed, so that the copy holds it all.
+@pytest.mark.django_db(transaction=True)  # Committed, so that the worker sees it all.
 def test_an_export_and_an_import_run_on_a_celery_worker(
     broker, admin_client, world, settings, tmp_path, monkeypatch
 ):
-    assert connection.vendor == "sqlite", "the worker reads a copy of an SQLite test database"
     media = tmp_path / "media"
     settings.MEDIA_ROOT, settings.CELERY_BROKER_URL = media, ""
     settings.EXPORT_JOB_FROM_ROWS = 2
@@ -140,10 +158,9 @@ def test_an_export_and_an_import_run_on_a_celery_worker(
     export = Job.objects.get(kind=Job.Kind.EXPORT)
     preview = Job.objects.get(kind=Job.Kind.IMPORT_PREVIEW)
     confirmed = Job.objects.create(kind=Job.Kind.IMPORT, user=preview.user, params=preview.params)
-    database = tmp_path / "worker.sqlite3"
-    copy_database(database)
+    database = WorkerDatabase(tmp_path)
 
-    worker = start_worker(database, media)
+    worker = start_worker(database.url, media)
     try:
         queue(settings, "cooperation.export_jobs.write", export)
         state, done, total, name, error = finished(database, export, worker)
@@ -158,9 +175,8 @@ def test_an_export_and_an_import_run_on_a_celery_worker(
     finally:
         log = stop(worker)
     assert "cooperation.call" in log, log
-    with sqlite3.connect(database) as reader:
-        slugs = reader.execute(
-            "SELECT slug FROM cooperation_project WHERE slug LIKE 'zy-%' ORDER BY slug"
-        ).fetchall()
-    assert slugs == [("zy-fish",), ("zy-tea",), ("zy-workshop",)]
+    slugs = database.rows(
+        "SELECT slug FROM cooperation_project WHERE slug LIKE %s ORDER BY slug", ["zy-%"]
+    )
+    assert [tuple(row) for row in slugs] == [("zy-fish",), ("zy-tea",), ("zy-workshop",)]
     assert django_settings.CELERY_TASK_ALWAYS_EAGER is False
