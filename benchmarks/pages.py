@@ -30,6 +30,19 @@ EXPORT_PAGE = "CSV export (~10,000 rows)"
 # The owners a related edit may touch; "project" is the project whose detail page is measured,
 # which lies in the measured town, county and province and is listed and added up everywhere.
 CONCERNS = ("project", "pairing", "beneficiary", "organization")
+# Pages that add up every published figure of the programme, and the source page, which every
+# synthetic record cites: no figure edit is unrelated to them, so their first visit after the
+# "unrelated" edit is held to the related target.
+EVERY_EDIT_CONCERNS = {
+    "source detail",
+    "home",
+    "home, one year",
+    "funds breakdown (the largest)",
+    "jobs left out beside pairing totals",
+    "API funds total and breakdown",
+    "flow diagram data, national",
+    "home, investment flow diagram",
+}
 
 # (name, URL, kind, concerns): "page" is public and held to the targets; "export" is not.
 PAGES = [
@@ -127,8 +140,11 @@ def figure_of(**owner):
     found = Figure.objects.filter(**owner).order_by("pk").values_list("pk", flat=True).first()
     return found
 
+source = busiest(Source.objects.all(), "project")
+
 def far_from_everything():
-    # A published project elsewhere: another province, pairing, organisation and beneficiary.
+    # A published project elsewhere: another province, pairing, organisation and beneficiary;
+    # its figure is not its funds, which the project lists show.
     candidates = (
         Project.objects.published().exclude(pairing=pairing).exclude(roles__organization=organization)
         .exclude(benefits__beneficiary=beneficiary).order_by("-pk")[:300]
@@ -138,7 +154,9 @@ def far_from_everything():
         if places and all(
             province.pk != place.pk and province.pk not in place.ancestor_ids for place in places
         ):
-            figure = figure_of(project=project)
+            others = Figure.objects.exclude(measure="assistance_funds")
+            figure = others.filter(project=project).order_by("pk").values_list("pk", flat=True)[:1]
+            figure = figure[0] if figure else None
             if figure:
                 return figure
     return None
@@ -158,7 +176,7 @@ print(json.dumps({
     "pairing": pairing.pk,
     "beneficiary": beneficiary.pk,
     "organization": organization.pk,
-    "source": busiest(Source.objects.all(), "project").slug,
+    "source": source.slug,
     "deep_page": min(%(deep_page)r, published // %(page_size)r),
     "api_cursor": encode_cursor(cursor_id),
     "projects": Project.objects.count(),

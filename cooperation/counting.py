@@ -13,10 +13,22 @@ The cache (settings.CACHES) is one per process, or Redis shared by every process
 app server (REDIS_URL); the tokens live in the database, so a change reaches them all at
 once either way. A request reads the tokens it needs once: the first read also fetches
 GLOBAL_SCOPES, so that most pages make one small query for all of them.
+
+Summaries (`summary`) are the expensive values: totals over many figures, a region's page,
+the flow diagram. After a change they are computed again in the background
+(cooperation.summaries.warm), and until that is done an anonymous visitor's page
+(`allow_lag`, set by portal.page_cache) may show the summary computed before the change:
+what may lag is an edit of values (a figure's value, a title), for at most
+settings.SUMMARY_LAG_SECONDS after the first visitor met it (then the visitor's request
+computes it). Nothing lags behind a record created, published, unpublished, moved or
+deleted or a link changed (MOVES), and nothing lags for staff or outside a request. A page
+built from a lagging summary says so (`lagging`) and is not kept by the page cache.
 """
 
 import hashlib
+import logging
 import threading
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +36,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
+from django.utils.translation import get_language, override
+
+logger = logging.getLogger(__name__)
 
 VERSION_TABLE = "cooperation_data_version"
 MISSING = object()
@@ -37,6 +52,8 @@ ANY = "any"
 TOTALS = "totals"
 YEARS = "years"
 EVENTS = "events"
+# Replaced by every change but an edit of values (see above, and invalidation.py).
+MOVES = "moves"
 LISTS = tuple(
     f"list:{kind}"
     for kind in (
@@ -51,7 +68,7 @@ LISTS = tuple(
     )
 )
 NAMES = tuple(f"names:{kind}" for kind in ("region", "organization", "source", "person"))
-GLOBAL_SCOPES = (EVERYTHING, ANY, TOTALS, YEARS, EVENTS, *LISTS, *NAMES)
+GLOBAL_SCOPES = (EVERYTHING, ANY, MOVES, TOTALS, YEARS, EVENTS, *LISTS, *NAMES)
 
 
 # The tokens a request has read, so that it reads each once (wired in watch_changes).
@@ -133,10 +150,22 @@ def bump(*scopes):
 
 def request_started_here(**kwargs):
     _request.active, _request.versions = True, {}
+    _request.lag_allowed = _request.lagging = False
 
 
 def request_ended_here(**kwargs):
     _request.active, _request.versions = False, {}
+    _request.lag_allowed = _request.lagging = False
+
+
+def allow_lag():
+    """Let this request's summaries lag behind changes of values (an anonymous visitor's)."""
+    _request.lag_allowed = getattr(_request, "active", False)
+
+
+def lagging():
+    """Whether this request was given a summary computed before the latest change."""
+    return getattr(_request, "lagging", False)
 
 
 def cached(key, compute, scopes=None):
@@ -145,9 +174,90 @@ def cached(key, compute, scopes=None):
     versioned = f"{key}:{version_key(versions(scopes or [ANY]))}"
     value = cache.get(versioned, MISSING)
     if value is MISSING:
-        value = compute()
+        value = exactly(compute)
         cache.set(versioned, value)
     return value
+
+
+def exactly(compute):
+    """compute(), with no summary lagging inside it: what is kept under the current
+    versions must be of the current data."""
+    allowed = getattr(_request, "lag_allowed", False)
+    _request.lag_allowed = False
+    try:
+        return compute()
+    finally:
+        _request.lag_allowed = allowed
+
+
+def summary(key, compute, scopes):
+    """cached(), for a value expensive to compute: where lag is allowed (see above), the
+    value of older versions while nothing has moved since it was computed, and
+    the new value computed meanwhile in a thread of this process."""
+    tokens = versions([*scopes, MOVES])
+    guard = f"{tokens[MOVES]}{tokens[EVERYTHING]}"
+    tokens.pop(MOVES)
+    versioned = f"{key}:{version_key(tokens)}"
+    value = cache.get(versioned, MISSING)
+    if value is not MISSING:
+        return value
+    if getattr(_request, "lag_allowed", False) and settings.SUMMARY_LAG_SECONDS:
+        value = lagged(key, versioned, guard)
+        if value is not MISSING:
+            _request.lagging = True
+            if cache.add(f"{versioned}:computing", True, settings.SUMMARY_LAG_SECONDS):
+                refresh(key, versioned, guard, compute)
+            return value
+    return keep(key, versioned, guard, exactly(compute))
+
+
+def keep(key, versioned, guard, value):
+    # Kept until replaced or evicted (a cache of bounded size drops old versions first).
+    cache.set(versioned, value, None)
+    cache.set(f"{key}:latest", (guard, versioned), None)
+    return value
+
+
+# How long the time a lag began is remembered: long after a lag may last.
+LAG_MARK_SECONDS = 86400
+
+
+def lagged(key, versioned, guard):
+    """The latest value of `key` computed since the last move, unless its lag has
+    lasted SUMMARY_LAG_SECONDS since a visitor first met it."""
+    latest = cache.get(f"{key}:latest")
+    if latest is None or latest[0] != guard:
+        return MISSING
+    since = cache.get_or_set(f"{versioned}:lag", time.time, LAG_MARK_SECONDS)
+    if time.time() - since > settings.SUMMARY_LAG_SECONDS:
+        return MISSING
+    return cache.get(latest[1], MISSING)
+
+
+def refresh(key, versioned, guard, compute):
+    """Compute a lagging summary in the background, in the request's language, and keep it
+    under the versions the request read (its data is as new or newer)."""
+    language = get_language()
+
+    def work():
+        with override(language):
+            keep(key, versioned, guard, compute())
+
+    in_background(work, f"summary:{key}")
+
+
+def in_background(work, name):
+    """work() in a daemon thread with its own database connection; a failure is logged."""
+
+    def run():
+        try:
+            work()
+        except Exception:
+            logger.exception("%s failed", name)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
 
 
 def cached_count(queryset, scopes=None):

@@ -5,8 +5,8 @@ Entries are published projects only, the most recently changed first (`updated_a
 portal has no separate publishing date, and publishing a draft saves it, so a newly
 published project comes first too). The feed follows the address's language: /en/feeds/…
 gives the English texts where they were entered. Which projects a feed lists is kept in
-the cache until the data changes (cooperation.counting), so that the sort over every
-published project is made once per version of the data, not once per reader's poll.
+the cache until the projects it is about change (cooperation.counting), so that the sort
+over every published project is made once per version of them, not once per reader's poll.
 """
 
 import uuid
@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from cooperation.counting import cached
+from cooperation.counting import NAMES, cached
 from cooperation.iati import xml_text
 from cooperation.models import Organization, Pairing, Project, ProjectOrganization, Region
+from portal.page_cache import depends_on
 
 ENTRIES = 50
 
@@ -42,6 +43,10 @@ class Subject:
     def __init__(self, request, record=None):
         self.record = record
         self.origin = f"{request.scheme}://{request.get_host()}"
+        # Every project's change touches its places, pairing and organisations, and the list.
+        own = f"{type(record).__name__.lower()}:{record.pk}" if record else "list:project"
+        self.scopes = [own, *NAMES]
+        depends_on(request, *self.scopes)
 
 
 class ProjectFeed(Feed):
@@ -80,7 +85,7 @@ class ProjectFeed(Feed):
             newest_first = self.projects(subject).order_by("-updated_at", "-pk")
             return list(newest_first.values_list("pk", flat=True)[:ENTRIES])
 
-        ids = cached(self.cache_key(subject), newest)
+        ids = cached(self.cache_key(subject), newest, subject.scopes)
         # Put in order here: asked to sort, SQLite walked every published project by date.
         found = Project.objects.published().order_by().in_bulk(ids)
         projects = [found[pk] for pk in ids if pk in found]

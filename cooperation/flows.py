@@ -30,9 +30,21 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.attribution import unshared
-from cooperation.counting import cached
+from cooperation.counting import NAMES, TOTALS, cached, summary
 from cooperation.models import Figure, Pairing, Publication, Region, Side
 from cooperation.totals import HEADLINE_BY_KEY, HEADLINES, Total, combined, totals_by
+
+# What a diagram shows: the pairings' ends (parties, their organisations' places), their
+# totals and the names of places.
+ENDS = ("list:pairing", "list:organization", "list:region")
+
+
+def flow_scopes(region=None):
+    """The scopes of the diagram of `region` (None: national): a region's shows only the
+    pairings with a party in it or below, and a change of their figures touches it
+    (cooperation/invalidation.py)."""
+    return (TOTALS if region is None else f"region:{region.pk}", *ENDS, *NAMES)
+
 
 NATIONAL = "national"
 LEVELS = (NATIONAL, *Region.Level.values)
@@ -190,15 +202,15 @@ def diagram(region=None, flow=DEFAULT_FLOW, year=None):
     """The view of `region` (None: national), for one headline and one year or all."""
     flow = chosen_flow(flow)
     key = f"flows:{region.pk if region else NATIONAL}:{flow}:{year}:{get_language()}"
-    return cached(key, lambda: compute(region, flow, year))
+    return summary(key, lambda: compute(region, flow, year), flow_scopes(region))
 
 
 def compute(region, flow, year):
     headline = HEADLINE_BY_KEY[flow]
     level = region.level if region is not None else NATIONAL
     depth = UNIT_DEPTH[level]
-    ends = cached("flows:pairings", pairing_ends)
-    totals = cached(f"flows:totals:{flow}:{year}", lambda: pairing_totals(flow, year))
+    ends = cached("flows:pairings", pairing_ends, ENDS)
+    totals = summary(f"flows:totals:{flow}:{year}", lambda: pairing_totals(flow, year), [TOTALS])
     side = region.side if region is not None else None
     here = {}
     for pk, east_id, east_path, west_id, west_path in ends:

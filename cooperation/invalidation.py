@@ -27,18 +27,26 @@ scopes it declares (counting.cached(scopes=…), portal.page_cache.depends_on). 
 - "any": replaced by every change; what declares no scope depends on it. "everything":
   replaced by counting.bump() for writes that skip the signals; everything depends on it.
 
-What may be stale, and for how long: nothing public. Tokens are replaced in the writing
-transaction and read before the data they guard (a page's at the start of its request,
-portal.page_cache), so the first request after the commit misses the cache on every app
-server. Between a write and its commit nothing changes for readers; with autocommit (a
-lone save outside a transaction) the row and the tokens are committed one statement
-apart, and a request falling exactly between them may serve the page of a moment before.
-Admin changes go through transactions. Unpublished revisions and intakes are not public
-and touch nothing until published.
+- "moves": replaced by every change of what is public or of where it is seen: a record
+  created, published, unpublished, moved (its links, a figure's year, a region's path) or
+  deleted, a link added or removed. Summaries may lag behind the other changes (edits of
+  values and names), never behind these.
+
+What may be stale, and for how long: nothing public but the summaries, which an anonymous
+visitor's page may show as they were before an edit of values, for at most
+settings.SUMMARY_LAG_SECONDS, never before a move (cooperation/counting.py).
+Tokens are replaced in the writing transaction and read before the data they guard (a
+page's at the start of its request, portal.page_cache), so the first request after the
+commit misses the cache on every app server. Between a write and its commit nothing
+changes for readers; with autocommit (a lone save outside a transaction) the row and the
+tokens are committed one statement apart, and a request falling exactly between them may
+serve the page of a moment before. Admin changes go through transactions. Unpublished
+revisions and intakes are not public and touch nothing until published.
 
 After a change commits, the expensive summaries it touched (region and pairing totals, the
-home page's dashboard) are computed again in the background (cooperation.summaries.warm,
-through cooperation.jobs.run_later), so that the next visitor does not pay for them.
+home page's dashboard and flow diagrams) are computed again in the background
+(cooperation.summaries.warm, through cooperation.jobs.run_later), so that the next visitor
+does not pay for them.
 """
 
 import threading
@@ -46,10 +54,9 @@ import threading
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from cooperation.counting import EVENTS, NAMES, TOTALS, YEARS, bump
+from cooperation.counting import EVENTS, MOVES, NAMES, TOTALS, YEARS, bump
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -76,6 +83,7 @@ UNSEEN = (Intake, Revision, ReviewStep)
 NAMED = {Region: "names:region", Organization: "names:organization", Source: "names:source"}
 NAMED[Person] = "names:person"
 FIGURE_LISTS = (TOTALS, "list:figure")
+RECORD_LISTS = {"list:project", "list:pairing", "list:beneficiary"}
 
 
 def region_scopes(region_ids):
@@ -149,17 +157,11 @@ def figures_scopes(figures, known=None):
         scopes |= pairing_scopes(pairing_id, known)
     places = Figure.places.through.objects.filter(figure_id__in=[row[0] for row in rows])
     scopes |= region_scopes(places.values_list("region_id", flat=True))
-    years = {year for *_, year in rows if year}
-    if years:
-        others = (
-            Figure.objects.published()
-            .filter(year__in=years)
-            .exclude(pk__in=[row[0] for row in rows])
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        if years - set(others):
-            scopes.add(YEARS)
+    published = Figure.objects.published().exclude(pk__in=[row[0] for row in rows])
+    # A year no other published figure has may come or go with these (one probe a year,
+    # which stops at the first other figure).
+    if any(not published.filter(year=year).exists() for year in {r[3] for r in rows} - {None}):
+        scopes.add(YEARS)
     return scopes
 
 
@@ -185,7 +187,7 @@ def project_scopes(project, known=None):
     scopes |= {
         f"source:{s}" for s in Event.objects.filter(project=pk).values_list("source_id", flat=True)
     }
-    scopes |= figures_scopes(Figure.objects.filter(Q(project=pk) | Q(benefit__project=pk)), known)
+    scopes |= figures_scopes(figures_of(project=pk, benefit__project=pk), known)
     return scopes
 
 
@@ -201,10 +203,17 @@ def beneficiary_scopes(beneficiary, known=None):
     scopes |= region_scopes([beneficiary.region_id])
     projects = Benefit.objects.filter(beneficiary=pk).values_list("project_id", flat=True)
     scopes |= {f"project:{project}" for project in projects}
-    scopes |= figures_scopes(
-        Figure.objects.filter(Q(beneficiary=pk) | Q(benefit__beneficiary=pk)), known
-    )
+    scopes |= figures_scopes(figures_of(beneficiary=pk, benefit__beneficiary=pk), known)
     return scopes
+
+
+def figures_of(**owners):
+    """The figures of any of these owners: one query each, through its index (an OR across
+    a join makes the database read every figure)."""
+    ids = set()
+    for lookup, pk in owners.items():
+        ids |= set(Figure.objects.filter(**{lookup: pk}).order_by().values_list("pk", flat=True))
+    return Figure.objects.filter(pk__in=ids)
 
 
 def benefit_scopes(benefit, known=None):
@@ -236,6 +245,11 @@ def figure_scopes(figure, known=None):
             owned = True
     if not owned:
         scopes |= figures_scopes(Figure.objects.filter(pk=figure.pk), known)
+    # The lists of projects, pairings and beneficiaries show no figure but a project's own
+    # funds (Project.update_funds).
+    scopes -= RECORD_LISTS
+    if figure.project_id and figure.measure == Figure.Measure.ASSISTANCE_FUNDS:
+        scopes.add("list:project")
     return scopes
 
 
@@ -320,35 +334,45 @@ def scopes_of(record):
     return {scope for scope in scopes_of_model(record) if not scope.endswith(":None")}
 
 
-def touch(scopes):
-    """Replace the versions of these scopes (of everything for None), and recompute the
-    summaries among them after the commit."""
+def touch(scopes, moves=True):
+    """Replace the versions of these scopes (of everything for None), and of MOVES unless
+    the change only edits values; recompute the summaries among them after the commit."""
     if scopes is None:
         bump()
         return
     if scopes:
-        bump(*scopes)
+        bump(*scopes, *([MOVES] if moves else []))
         warm_later(scopes)
 
 
 # -- signals ----------------------------------------------------------------------------
 
 
-def moved(before, after):
-    """Whether a save changes which scopes the record is seen under: a link, the
-    publication status, or a figure's year."""
-    fields = [f.attname for f in type(after)._meta.concrete_fields if f.is_relation]
-    fields += [name for name in ("status", "year", "path") if hasattr(after, name)]
+def placing_fields(record):
+    """What places a record among the others: its links, a figure's year, a region's path."""
+    fields = [f.attname for f in type(record)._meta.concrete_fields if f.is_relation]
+    return fields + [name for name in ("year", "path") if hasattr(record, name)]
+
+
+def changed(before, after, fields):
     return any(getattr(before, name) != getattr(after, name) for name in fields)
 
 
+def moved(before, after):
+    """Whether a save changes which scopes the record is seen under: where it is placed, or
+    its publication status."""
+    status = ["status"] if hasattr(after, "status") else []
+    return changed(before, after, [*placing_fields(after), *status])
+
+
 def before_save(sender, instance, raw=False, **kwargs):
-    instance._scopes_before = set()
+    instance._scopes_before, instance._moves = set(), instance._state.adding
     if raw or instance._state.adding or sender not in SCOPES_OF:
         return
     before = sender._base_manager.filter(pk=instance.pk).first()
-    if before is not None and moved(before, instance):
-        instance._scopes_before = scopes_of(before)
+    if before is None or moved(before, instance):
+        instance._scopes_before = scopes_of(before) if before is not None else set()
+        instance._moves = True
 
 
 def after_save(sender, instance, created=False, raw=False, **kwargs):
@@ -360,7 +384,7 @@ def after_save(sender, instance, created=False, raw=False, **kwargs):
         scopes |= getattr(instance, "_scopes_before", set())
         if not created and sender in NAMED:
             scopes.add(NAMED[sender])
-    touch(scopes)
+    touch(scopes, getattr(instance, "_moves", True))
 
 
 def before_delete(sender, instance, **kwargs):

@@ -11,8 +11,9 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 
-from cooperation.counting import cached, cached_count
+from cooperation.counting import NAMES, cached, cached_count
 from cooperation.models import Beneficiary, Organization, Pairing, Project, Region, Source
+from portal.page_cache import depends_on
 
 
 class BilingualSitemap(Sitemap):
@@ -55,7 +56,7 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return cached_count(self.object_list)
+        return cached_count(self.object_list, [scope_of(self.object_list.model)])
 
     def _get_page(self, records, number, paginator):
         pairs = [(record, language) for record in records for language in self.languages]
@@ -88,6 +89,7 @@ class PublishedSitemap(RecordSitemap):
         return cached(
             f"sitemap-lastmod:{self.model._meta.model_name}",
             lambda: self.items().aggregate(latest=Max("updated_at"))["latest"],
+            [scope_of(self.model)],
         )
 
 
@@ -135,10 +137,31 @@ SITEMAPS = {
 }
 
 
+def scope_of(model):
+    """The list scope a section's records are seen under (cooperation/invalidation.py)."""
+    return f"list:{model._meta.model_name}"
+
+
+SCOPES = [scope_of(sitemap.model) for sitemap in SITEMAPS.values() if sitemap is not PageSitemap]
+
+
 def index(request):
     """/sitemap.xml: one entry per page of each section, which grows with the data, so it is
-    rendered once per version of the data for each address the site is reached at."""
+    rendered once per version of the lists for each address the site is reached at."""
+    depends_on(request, *SCOPES)
     return cached(
         f"sitemap-index:{request.scheme}://{request.get_host()}",
         lambda: views.index(request, SITEMAPS, sitemap_url_name="sitemap-section").render(),
+        SCOPES,
     )
+
+
+def section(request, section):
+    """/sitemap-<section>.xml: a page of one section, kept until its records change (the
+    pages section's addresses never do)."""
+    sitemap = SITEMAPS.get(section)
+    if sitemap is not None and sitemap is not PageSitemap:
+        depends_on(request, scope_of(sitemap.model), *NAMES)
+    else:
+        depends_on(request, *NAMES)
+    return views.sitemap(request, SITEMAPS, section)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cooperation.attribution import pairing_figures
-from cooperation.counting import EVENTS, LISTS, NAMES, TOTALS, YEARS, cached
+from cooperation.counting import EVENTS, LISTS, NAMES, TOTALS, YEARS, summary
 from cooperation.dashboard import compute_dashboard
 from cooperation.dashboard import region_summary as compute_region_summary
 from cooperation.flows import diagram
@@ -16,7 +16,7 @@ from cooperation.totals import headline_totals
 
 def region_summary(region, year=None):
     """The region page's counts, totals and first rows (cooperation.dashboard)."""
-    return cached(
+    return summary(
         f"region:{region.pk}:{year}",
         lambda: compute_region_summary(region, year),
         [f"region:{region.pk}", YEARS, *NAMES],
@@ -25,7 +25,7 @@ def region_summary(region, year=None):
 
 def pairing_totals(pairing, year=None):
     """The pairing page's headline totals, of its own figures and its children's."""
-    return cached(
+    return summary(
         f"pairing:{pairing.pk}:{year}",
         lambda: headline_totals(pairing_figures(pairing), year, where={"pairing": pairing.pk}),
         [f"pairing:{pairing.pk}"],
@@ -34,7 +34,7 @@ def pairing_totals(pairing, year=None):
 
 def home_dashboard(year=None):
     """The home page's numbers, with names in the current language."""
-    return cached(
+    return summary(
         f"dashboard:{year}:{translation.get_language()}",
         lambda: compute_dashboard(year),
         HOME_SCOPES,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from cooperation.counting import lagging
 from portal.language import page_in_each_language
 
 
@@ -19,3 +20,9 @@ def site_identity(request):
 def page_languages(request):
     """The current page in each language, for the switcher and the hreflang alternates."""
     return {"page_languages": SimpleLazyObject(lambda: page_in_each_language(request))}
+
+
+def summaries_lagging(request):
+    """Whether the page shows a total computed before the latest change (asked when the
+    page says so, after its view has read its totals: cooperation/counting.py)."""
+    return {"summaries_lagging": lagging}

@@ -19,6 +19,10 @@ them, marked `private, no-store`.
 The API's rate limit (cooperation.api.limits) is counted here, before a stored answer is
 sent, and the API then does not count the same request again.
 
+A page built while a summary it shows lags behind a change of values (cooperation/counting.py:
+only these anonymous requests may be given one) is sent marked `X-Page-Cache: lagging` and
+`no-store`, and not kept: the visitor after the summary is computed again gets the new page.
+
 Answers that could be kept say `X-Page-Cache: hit` or `miss` (the benchmark's hit rate).
 settings.PAGE_CACHE turns it off (the tests do, except their own).
 """
@@ -33,7 +37,7 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import get_language
 
-from cooperation.counting import ANY, EVERYTHING, version_key, versions
+from cooperation.counting import ANY, EVERYTHING, allow_lag, lagging, version_key, versions
 
 # Staff pages, forms, liveness, and the progress of long work (cooperation/views/jobs.py),
 # which changes with no change of the data.
@@ -140,7 +144,12 @@ class PageCacheMiddleware:
             response = stored_response(entry)
             response["X-Page-Cache"] = "hit"
             return self.finish(request, response, entry["etag"])
+        allow_lag()
         response = self.get_response(request)
+        if lagging():
+            add_never_cache_headers(response)
+            response["X-Page-Cache"] = "lagging"
+            return response
         if not cacheable(request, response):
             return response
         scopes = sorted(request.__dict__.get("page_scopes") or {ANY})

@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site_identity",
                 "portal.context_processors.page_languages",
+                "portal.context_processors.summaries_lagging",
             ],
         },
     },
@@ -196,6 +197,9 @@ else:
 # a change touched computed again in the background after it commits (cooperation/summaries.py).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 WARM_SUMMARIES = env_bool("DJANGO_WARM_SUMMARIES", True)
+# How long an anonymous page may show a summary computed before a change of values while
+# the new one is computed (cooperation/counting.py); 0: never.
+SUMMARY_LAG_SECONDS = env_int("DJANGO_SUMMARY_LAG_SECONDS", 300, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

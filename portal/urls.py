@@ -1,11 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
+from cooperation import sitemaps
 from cooperation.api.service import api
-from cooperation.sitemaps import SITEMAPS
-from cooperation.sitemaps import index as sitemap_index
 from cooperation.views import audit, iati, jobs
 from cooperation.views import data as open_data
 from portal import views
@@ -28,13 +26,8 @@ urlpatterns = [
     # language, never cached.
     path("jobs/<slug:token>/status.json", jobs.job_status, name="job-status"),
     path("jobs/<slug:token>/file", jobs.job_file, name="job-file"),
-    path("sitemap.xml", sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        sitemaps.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
 ] + i18n_patterns(
     # The public pages: Chinese at the root, English under /en/ (portal.language).
     path("feedback/", include("portal.feedback")),

@@ -184,7 +184,8 @@ def test_sitemap_query_count_does_not_grow_with_the_data(world, client):
     add_activity(world, 20)
     large = query_counts(client)
 
-    assert small == large
+    # The first visit may count less: a section whose records did not change keeps its count.
+    assert small[1:] == large[1:] and large[0] <= small[0]
     index_cold, index_warm, projects_cold, projects_warm = large
     assert index_warm == 1 and index_cold <= 12
     assert projects_warm == 2 and projects_cold <= 3

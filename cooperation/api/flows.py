@@ -13,14 +13,11 @@ from cooperation.api.amounts import Amount
 from cooperation.api.operations import absolute, extra, responses, speaking
 from cooperation.api.schemas import Lang, RecordId
 from cooperation.api.totals import HeadlineKey, LangQuery, YearQuery
-from cooperation.counting import NAMES, TOTALS
-from cooperation.flows import DEFAULT_FLOW, LEVELS, NATIONAL, diagram
+from cooperation.flows import DEFAULT_FLOW, LEVELS, NATIONAL, diagram, flow_scopes
 from cooperation.models import Region
 from portal.page_cache import depends_on
 
 router = Router(tags=["flows"])
-# The pairings' ends (parties, their organisations' places) and totals.
-FLOW_SCOPES = (TOTALS, "list:pairing", "list:organization", "list:region", *NAMES)
 FlowLevel = Literal[LEVELS]
 
 
@@ -124,8 +121,8 @@ def flow_list(
     year: int | None = YearQuery,
     lang: Lang = LangQuery,
 ):
-    depends_on(request, *FLOW_SCOPES)
     place = viewed_region(level, region)
+    depends_on(request, *flow_scopes(place))
     with speaking(lang):
         view = diagram(place, flow, year)
         headline = view.headline

@@ -22,7 +22,7 @@ from cooperation.api.pagination import CursorQuery, LimitQuery, decode_cursor, e
 from cooperation.api.pagination import next_url as next_page_url
 from cooperation.api.schemas import FigureOut, Lang, RecordId, codes
 from cooperation.attribution import FiguresOf
-from cooperation.counting import NAMES, TOTALS, YEARS, cached
+from cooperation.counting import NAMES, TOTALS, YEARS, summary
 from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
 from cooperation.totals import HEADLINE_BY_KEY, HEADLINES, Reason, breakdown, headline_totals
@@ -94,7 +94,7 @@ class Scope(FiguresOf):
     def totals(self, headlines=HEADLINES):
         where = "&".join(f"{key}={value}" for key, value in self.where.items())
         keys = ",".join(headline.key for headline in headlines)
-        return cached(
+        return summary(
             f"api-totals:{keys}:{self.year}:{where}",
             lambda: headline_totals(self.sets(), self.year, headlines, self.where),
             TOTALS_SCOPES,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cooperation.counting import NAMES, cached, capped
+from cooperation.counting import NAMES, cached, capped, summary
 from cooperation.dashboard import REGION_ROWS
 from cooperation.flows import diagram
 from cooperation.invalidation import page_scopes
@@ -280,7 +280,7 @@ class SourceDetailView(DetailView):
         source = self.object
         self.scopes = sorted(page_scopes(source))
         depends_on(self.request, *self.scopes)
-        counts = cached(f"source:{source.pk}:counts", lambda: citing_counts(source), self.scopes)
+        counts = summary(f"source:{source.pk}:counts", lambda: citing_counts(source), self.scopes)
         kinds = [
             (name, label, counts[name]) for name, label in CITING_KINDS.items() if counts[name]
         ]

@@ -7,16 +7,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from cooperation.counting import LISTS, NAMES
 from cooperation.search import FEW
 from cooperation.site_search import KINDS, MAX_LENGTH, SiteSearch, cleaned
+from portal.page_cache import depends_on
 
 PAGE_SIZE = 25
+# The records of every kind it finds, not figures.
+SCOPES = [scope for scope in LISTS if scope != "list:figure"] + list(NAMES)
 
 
 class SearchView(TemplateView):
     template_name = "cooperation/search.html"
 
     def get_context_data(self, **kwargs):
+        depends_on(self.request, *SCOPES)
         raw = self.request.GET.get("q", "")
         text, problem = cleaned(raw)
         kind = self.request.GET.get("kind", "")

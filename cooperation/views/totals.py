@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from cooperation.attribution import FiguresOf, shared_places
-from cooperation.counting import NAMES, TOTALS, YEARS, cached
+from cooperation.counting import NAMES, TOTALS, YEARS, summary
 from cooperation.models import Figure, Pairing, Project, Region
 from cooperation.totals import (
     HEADLINE_BY_KEY,
@@ -94,7 +94,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         if self.headline is None:
             raise Http404
         depends_on(request, *self.scopes())
-        self.total = cached(self.cache_key("total"), self.compute_total, self.scopes())
+        self.total = summary(self.cache_key("total"), self.compute_total, self.scopes())
         reasons = [group.reason for group in [*self.total.added, *self.total.beside]]
         chosen = request.GET.get("reason")
         if chosen in Reason.values:
@@ -125,7 +125,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         rows = (
-            cached(
+            summary(
                 self.cache_key(f"first:{self.reason}"),
                 lambda: list(page.object_list),
                 self.scopes(),
@@ -144,7 +144,7 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         order = {row["ref"]: place for place, row in enumerate(rows)}
         context["figures"] = sorted(figures, key=lambda figure: order[figure.pk])
         where = {**self.where, **({"year": self.year} if self.year else {})}
-        groups = cached(self.cache_key("groups"), self.groups, self.scopes())
+        groups = summary(self.cache_key("groups"), self.groups, self.scopes())
         context.update(
             headline=self.headline,
             total=self.total,
