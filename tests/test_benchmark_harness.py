@@ -125,9 +125,20 @@ def test_a_warm_page_over_three_times_healthz_fails():
 
 
 def test_an_unrelated_edit_may_cost_at_most_half_the_warm_time_again():
-    slow = one_size(home=result(5.0, unrelated=8.0, related=8.0))
+    slow = one_size(**{"project list": result(5.0, unrelated=8.0, related=8.0)})
     assert (
         "unrelated edit 1.6× warm"
+        in rows_at(report.evaluate({1000: slow}, KINDS), 1000)["project list"]["result"]
+    )
+
+
+def test_a_page_every_edit_concerns_is_held_to_the_related_target_after_any_edit():
+    assert "home" in pages.EVERY_EDIT_CONCERNS
+    lagging = one_size(home=result(5.0, unrelated=40.0, related=40.0))  # 20× /healthz
+    slow = one_size(home=result(5.0, unrelated=200.0, related=40.0))  # 100×
+    assert rows_at(report.evaluate({1000: lagging}, KINDS), 1000)["home"]["result"] == "pass"
+    assert (
+        "edit elsewhere (it concerns every edit) 100× healthz > 60"
         in rows_at(report.evaluate({1000: slow}, KINDS), 1000)["home"]["result"]
     )
 
