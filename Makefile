@@ -42,13 +42,15 @@ test: $(VENV)/.installed
 # synthetic projects, one gunicorn worker each, on new SQLite files, or with
 # DATABASE_URL=postgres://… on that server (databases <name>_<size> are dropped and made
 # again); BENCHMARK_ARGS="--sizes 1000 250000 1000000" adds a million (PostgreSQL),
-# "--reuse" keeps the databases already built. Then the load test below.
+# "--reuse" keeps the databases already built. Then a 250,000-row XLSX export through the
+# task queue (benchmarks/export_job.py) and the load test below.
 $(VENV)/.benchmark-installed: benchmarks/requirements.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r benchmarks/requirements.txt
 	touch $@
 
 benchmark: $(VENV)/.benchmark-installed
 	$(PY) -m benchmarks $(BENCHMARK_ARGS)
+	$(PY) -m benchmarks.export_job
 	$(MAKE) loadtest
 
 # By hand: locust through nginx and two app servers (the cluster below, with 1,000 synthetic

@@ -3,12 +3,14 @@ saves one figure when asked, as an admin's publish would, so that the next reque
 whatever the change invalidated.
 
 A `manage.py shell -c` per edit would cost a second of start-up each; this process starts
-once, and stays alive so that work the portal hands to a background thread after a change
-(cooperation.jobs.run_later without a broker) is not cut short. Each edit adds 1 to the
+once. It does not compute the summaries again after its edits (settings.WARM_SUMMARIES):
+without a shared cache (REDIS_URL) it would fill only its own, and take a core from the
+server measured; the server computes them itself (cooperation/counting.py). Each edit adds 1 to the
 figure's value and the next takes it away again, so the data ends as it began.
 
     protocol: the harness writes "<figure id> <+1|-1>\\n"; the editor answers "ok <ms>\\n"
-    once the change is committed, or "error <text>\\n".
+    once the change is committed, or "error <text>\\n". "pause\\n" is answered "ok 0"
+    without a change: the same round trip, for the visit the edits are compared with.
 """
 
 import os
@@ -29,6 +31,9 @@ def serve(lines, answer):
     from cooperation.models import Figure
 
     for line in lines:
+        if line.strip() == "pause":
+            answer("ok 0")
+            continue
         try:
             pk, delta = line.split()
             started = time.perf_counter()
@@ -62,7 +67,7 @@ class Editor:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.editor"],
             cwd=ROOT,
-            env={**env, "DJANGO_LOG_LEVEL": "WARNING"},
+            env={**env, "DJANGO_LOG_LEVEL": "WARNING", "DJANGO_WARM_SUMMARIES": "0"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -83,6 +88,13 @@ class Editor:
         if not reply.startswith("ok "):
             raise RuntimeError(f"The edit of figure {figure} failed: {reply or 'no answer'}")
         self.times_ms.append(float(reply.split()[1]))
+
+    def pause(self):
+        """The round trip of an edit, without the edit."""
+        self.process.stdin.write("pause\n")
+        self.process.stdin.flush()
+        if not self.process.stdout.readline().startswith("ok"):
+            raise RuntimeError("The benchmark's editor did not answer.")
 
     def close(self):
         """Undoes a change left over, then stops; the data ends as it began."""

@@ -1,11 +1,11 @@
 """The benchmark's verdicts and its tables, from the measured results (pure functions).
 
 Targets (issue #18): a warm page within 3× /healthz; its first visit after an unrelated edit
-within 1.5× warm (a page every edit concerns has none: held to the next target); after a
-related edit within 60× /healthz (120× from 1,000,000 projects);
-each page within 1.5× its time at the smallest size with the same number of queries, at
-most 15; each admin changelist within 1.5× its time at the smallest size. The export is
-shown, not held to them.
+within 1.5× warm, that is, of its first visit after the same pause without an edit (a page
+every edit concerns has no unrelated edit: held to the next target); after a related edit
+within 60× /healthz (120× from 1,000,000 projects); each page within 1.5× its time at the
+smallest size with the same number of queries, at most 15; each admin changelist within
+1.5× its time at the smallest size. The export is shown, not held to them.
 """
 
 from benchmarks.pages import DEEP_PAGE, EVERY_EDIT_CONCERNS, HEALTHZ
@@ -50,10 +50,10 @@ def page_checks(name, kind, page, base, healthz, size, smallest):
         text = f"edit elsewhere (it concerns every edit) {related:.0f}× healthz > {limit}"
         checks.append((text, related <= limit))
     elif page.get("unrelated_ms") is not None:
-        unrelated = ratio(page["unrelated_ms"], page["median_ms"])
+        unrelated = ratio(page["unrelated_ms"], page.get("pause_ms") or page["median_ms"])
         checks.append(
             (
-                f"unrelated edit {unrelated:.1f}× warm > {MAX_UNRELATED_VS_WARM}",
+                f"unrelated edit {unrelated:.1f}× warm after a pause > {MAX_UNRELATED_VS_WARM}",
                 unrelated <= MAX_UNRELATED_VS_WARM,
             )
         )
@@ -101,7 +101,9 @@ def evaluate(results, kinds):
                     "name": name,
                     "page": page,
                     "vs_healthz": ratio(page["median_ms"], healthz),
-                    "unrelated_vs_warm": ratio(page.get("unrelated_ms"), page["median_ms"]),
+                    "unrelated_vs_warm": ratio(
+                        page.get("unrelated_ms"), page.get("pause_ms") or page["median_ms"]
+                    ),
                     "related_vs_healthz": ratio(page.get("related_ms"), healthz),
                     "vs_smallest": None
                     if size == smallest
@@ -141,21 +143,28 @@ def page_table(size, rows):
     lines = [
         f"### {size:,} projects",
         "",
-        "| page | warm ms | × healthz | after unrelated edit ms | × warm "
+        "| page | warm ms | × healthz | after a pause ms | after unrelated edit ms | × pause "
         "| after related edit ms | × healthz | queries | × at smallest size | targets |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
         page = row["page"]
         lines.append(
             f"| {row['name']} | {number(page['median_ms'])}{status_note(page)} "
-            f"| {number(row['vs_healthz'])} | {number(page.get('unrelated_ms'))} "
-            f"| {number(row['unrelated_vs_warm'], 2)} | {number(page.get('related_ms'))} "
+            f"| {number(row['vs_healthz'])} | {number(page.get('pause_ms'))} "
+            f"| {edit_cell(page, 'unrelated')} "
+            f"| {number(row['unrelated_vs_warm'], 2)} | {edit_cell(page, 'related')} "
             f"| {number(row['related_vs_healthz'], 0)} "
             f"| {page['queries'] if page['queries'] is not None else '—'} "
             f"| {number(row['vs_smallest'], 2)} | {row['result']} |"
         )
     return lines
+
+
+def edit_cell(page, which):
+    """The time of the first visit after an edit, and how the page cache answered it."""
+    state = page.get(f"{which}_state")
+    return number(page.get(f"{which}_ms")) + (f" ({state})" if state else "")
 
 
 def admin_table(rows, sizes):

@@ -108,7 +108,7 @@ def run(sizes, reuse, results=databases.RESULTS, edit_rounds=timing.EDIT_ROUNDS)
             client.log_in(databases.ADMIN_USER, password, codes[0])
         print("Warm pages (anonymous visitors):", flush=True)
         results_by_size = timing.measure_warm(visitors, urls)
-        print("First visit after an unrelated / a related edit:", flush=True)
+        print("First visit after a pause / an unrelated / a related edit:", flush=True)
         editors = {
             size: stack.enter_context(contextlib.closing(Editor(env)))
             for size, (env, *_) in prepared.items()
@@ -129,7 +129,9 @@ def run(sizes, reuse, results=databases.RESULTS, edit_rounds=timing.EDIT_ROUNDS)
         f"edit = median of {edit_rounds} first visits, each after one figure was saved "
         f"({len(edit_ms)} edits, median {edit_ms[len(edit_ms) // 2] if edit_ms else 0:.0f} ms "
         f"each); the sizes taking turns; {requests} requests in all; gunicorn with one worker "
-        "per size; client on the same machine."
+        "per size; client on the same machine. After an edit, (hit) is a page the edit did not "
+        "concern, (miss) one built afresh, (lagging) one built with a summary from before the "
+        "edit while the server computed it again (cooperation/counting.py)."
     )
     notes.append(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end.")
     kinds = [(name, kind) for name, _url, kind, _concerns in pages.PAGES]

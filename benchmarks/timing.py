@@ -20,6 +20,8 @@ SECONDS_PER_PAGE = 3
 EDIT_ROUNDS = 3
 ADMIN_WARMUP = 1
 ADMIN_REQUESTS = 5
+# How long a page may take to be answered from the page cache again before an edit.
+SETTLE_SECONDS = 60
 
 
 def median_ms(seconds):
@@ -74,40 +76,68 @@ def measure_warm(clients, urls):
     return results
 
 
+def settle(client, url):
+    """Visit the page until the page cache answers it (the summaries an earlier edit made it
+    lag behind are computed again), so that an edit's first visit starts warm; a page the
+    cache does not keep is visited once."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        _status, _elapsed, headers, _body = client.get(url, timeout=timeout_for(url))
+        if headers.get("X-Page-Cache") in (None, "hit") or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
+
+
 def first_visit(client, url):
-    status, elapsed, _headers, _body = client.get(url, timeout=timeout_for(url))
-    return status, elapsed
+    """(status, seconds, how the page cache answered: hit, miss, lagging or -)."""
+    status, elapsed, headers, _body = client.get(url, timeout=timeout_for(url))
+    return status, elapsed, headers.get("X-Page-Cache") or "-"
 
 
 def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
     """Adds to each public page's result its median time on the first visit after an
-    unrelated edit ("unrelated_ms") and after an edit of what it shows ("related_ms").
+    unrelated edit ("unrelated_ms") and after an edit of what it shows ("related_ms"), and
+    after the same round trip to the editor without an edit ("pause_ms"): a warm page's
+    first visit after any pause costs more than one of a back-to-back series (the median
+    "warm"), so an edit's cost is held to that of the pause.
 
-    Before each edit the page is visited once, so that it starts warm; the export and
-    /healthz (which shows no data) are left out.
+    Before each edit the page is visited until it is warm (settle); the export and
+    /healthz (which shows no data) are left out. How the page cache answered the first
+    visits is kept too ("unrelated_state", "related_state": the last round's).
     """
     for index, (name, _url, kind, concerns) in enumerate(next(iter(urls.values()))):
         if kind != "page" or concerns is None or name == HEALTHZ:
             continue
-        times = {size: {"unrelated": [], "related": []} for size in clients}
+        times = {size: {"pause": [], "unrelated": [], "related": []} for size in clients}
         statuses = {size: set() for size in clients}
+        states = {size: {} for size in clients}
         for _round in range(rounds):
-            for which in ("unrelated", "related"):
+            for which in ("pause", "unrelated", "related"):
                 for size, client in clients.items():
                     url = urls[size][index][1]
-                    first_visit(client, url)
-                    figure = figures[size]["unrelated" if which == "unrelated" else concerns]
-                    editors[size].edit(figure)
-                    status, elapsed = first_visit(client, url)
+                    settle(client, url)
+                    if which == "pause":
+                        editors[size].pause()
+                    else:
+                        editors[size].edit(figures[size][concerns if which == "related" else which])
+                    status, elapsed, state = first_visit(client, url)
                     times[size][which].append(elapsed)
                     statuses[size].add(status)
+                    states[size][which] = state
         line = [f"  {name:<36}"]
         for size in clients:
             page = results[size][name]
+            page["pause_ms"] = median_ms(times[size]["pause"])
             page["unrelated_ms"] = median_ms(times[size]["unrelated"])
             page["related_ms"] = median_ms(times[size]["related"])
             page["edit_statuses"] = sorted(statuses[size])
-            line.append(f"{page['unrelated_ms']:9.1f} / {page['related_ms']:9.1f} ms")
+            page["unrelated_state"] = states[size]["unrelated"]
+            page["related_state"] = states[size]["related"]
+            line.append(
+                f"{page['pause_ms']:6.1f} / {page['unrelated_ms']:7.1f} "
+                f"{page['unrelated_state']:<7} / {page['related_ms']:7.1f} "
+                f"{page['related_state']:<7} ms"
+            )
         print("  ".join(line), flush=True)
 
 

@@ -151,11 +151,17 @@ def bump(*scopes):
 def request_started_here(**kwargs):
     _request.active, _request.versions = True, {}
     _request.lag_allowed = _request.lagging = False
+    _request.refreshes = []
 
 
 def request_ended_here(**kwargs):
+    """After the answer is sent: start the refreshes of the summaries it lagged behind."""
+    refreshes = getattr(_request, "refreshes", [])
     _request.active, _request.versions = False, {}
     _request.lag_allowed = _request.lagging = False
+    _request.refreshes = []
+    for work, name in refreshes:
+        in_background(work, name)
 
 
 def allow_lag():
@@ -205,7 +211,8 @@ def summary(key, compute, scopes):
         value = lagged(key, versioned, guard)
         if value is not MISSING:
             _request.lagging = True
-            if cache.add(f"{versioned}:computing", True, settings.SUMMARY_LAG_SECONDS):
+            # One refresh of a summary at a time: edits in a burst wait for it to end.
+            if cache.add(f"{key}:computing", True, settings.SUMMARY_LAG_SECONDS):
                 refresh(key, versioned, guard, compute)
             return value
     return keep(key, versioned, guard, exactly(compute))
@@ -235,15 +242,19 @@ def lagged(key, versioned, guard):
 
 
 def refresh(key, versioned, guard, compute):
-    """Compute a lagging summary in the background, in the request's language, and keep it
-    under the versions the request read (its data is as new or newer)."""
+    """Compute a lagging summary in the background once the answer is sent, in the request's
+    language, and keep it under the versions the request read (its data is as new or
+    newer)."""
     language = get_language()
 
     def work():
-        with override(language):
-            keep(key, versioned, guard, compute())
+        try:
+            with override(language):
+                keep(key, versioned, guard, compute())
+        finally:
+            cache.delete(f"{key}:computing")
 
-    in_background(work, f"summary:{key}")
+    _request.refreshes.append((work, f"summary:{key}"))
 
 
 def in_background(work, name):

@@ -143,7 +143,11 @@ class PortalFilterSet(django_filters.FilterSet):
         if field is None:
             return
         model = self._meta.model._meta.model_name
-        options = cached(f"region-options:{model}", lambda: region_options(self.placed_records()))
+        options = cached(
+            f"region-options:{model}",
+            lambda: region_options(self.placed_records()),
+            [f"list:{model}", "list:region", "names:region"],
+        )
         if options is None:
             field.widget = forms.HiddenInput()
         else:

@@ -132,6 +132,18 @@ def test_an_unrelated_edit_may_cost_at_most_half_the_warm_time_again():
     )
 
 
+def test_an_unrelated_edit_is_compared_with_a_first_visit_after_a_pause():
+    paused = result(0.6, unrelated=1.4, related=40.0)
+    paused["pause_ms"] = 1.2
+    table = report.evaluate({1000: one_size(**{"project list": paused})}, KINDS)
+    assert rows_at(table, 1000)["project list"]["result"] == "pass"
+    paused["unrelated_ms"] = 1.9  # 1.6× the pause
+    table = report.evaluate({1000: one_size(**{"project list": paused})}, KINDS)
+    assert (
+        "unrelated edit 1.6× warm after a pause" in rows_at(table, 1000)["project list"]["result"]
+    )
+
+
 def test_a_page_every_edit_concerns_is_held_to_the_related_target_after_any_edit():
     assert "home" in pages.EVERY_EDIT_CONCERNS
     lagging = one_size(home=result(5.0, unrelated=40.0, related=40.0))  # 20× /healthz
@@ -213,7 +225,7 @@ def test_markdown_has_a_table_per_size_the_admin_table_and_the_misses():
     admin = report.evaluate_admin({1000: {"项目": result(40.0)}, 250_000: {"项目": result(44.0)}})
     text = report.markdown(table, admin, {250_000: 120.0}, ["Machine: test"])
     assert "### 1,000 projects" in text and "### 250,000 projects" in text
-    assert "| home | 5.0 | 2.5 | 6.0 | 1.20 | 50.0 | 25 | 5 | — | pass |" in text
+    assert "| home | 5.0 | 2.5 | — | 6.0 | 1.20 | 50.0 | 25 | 5 | — | pass |" in text
     assert "| 项目 | 40.0 | 44.0 | 1.10 | pass |" in text
     assert "all 250,000 projects: 120.0 MB (FAIL" in text
     assert "- Machine: test" in text

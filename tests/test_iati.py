@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from lxml import etree
@@ -15,6 +16,7 @@ from okfn_iati import enums
 
 from cooperation import iati_codes
 from cooperation.models import Figure, Organization, Project, Publication
+from cooperation.views import iati as iati_view
 from tests.factories import make_figure, make_organization, make_project, make_role
 
 FIXTURES = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
@@ -60,7 +62,8 @@ def iati_file(client, **params):
     response = client.get(reverse("iati-activities"), params)
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/xml; charset=utf-8"
-    return response, etree.fromstring(b"".join(response.streaming_content))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, etree.fromstring(body)
 
 
 def identifiers(document):
@@ -251,3 +254,25 @@ def test_text_that_xml_cannot_carry_is_dropped(world, identity, client, schema):
 
     assert schema.validate(document), schema.error_log
     assert document.find(".//title/narrative").text == "项目名称"
+
+
+def test_a_short_file_is_kept_by_the_page_cache_and_a_long_one_streamed(
+    world, identity, client, settings, monkeypatch
+):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    project = make_project(world.pairing, world.source, locations=[world.bayang])
+    town = {"region": str(world.bayang.pk)}
+    first, _ = iati_file(client, **town)
+    again, _ = iati_file(client, **town)
+    assert not first.streaming and again["X-Page-Cache"] == "hit"
+
+    project.title = "紫云红心薯冷链"
+    project.save()
+    changed, root = iati_file(client, **town)
+    assert changed["X-Page-Cache"] == "miss"
+    assert "紫云红心薯冷链" in etree.tostring(root, encoding="unicode")
+
+    monkeypatch.setattr(iati_view, "KEPT_ACTIVITIES", 0)
+    assert iati_file(client)[0].streaming
+    cache.clear()

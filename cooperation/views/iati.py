@@ -3,7 +3,9 @@ with the project list's filters (?category=health&year=2023 …).
 
 A file holds at most settings.IATI_MAX_ACTIVITIES activities, in id order; when more
 match, the Link header points to the next file (rel="next", ?after=<last id>), so that
-no request costs more than one file's worth however many projects there are. A publisher
+no request costs more than one file's worth however many projects there are. A file of
+at most KEPT_ACTIVITIES activities (a town's, a county's) is built whole and kept by the
+page cache until what it shows changes; a longer one is streamed. A publisher
 that has not set its IATI identity has no file: 404, saying which settings are missing
 (IATI cannot take an activity without its reporting organisation's identifier).
 """
@@ -12,12 +14,25 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from cooperation.counting import LISTS, NAMES
 from cooperation.filters import ProjectFilter
 from cooperation.iati import ReportingOrganisation, stream
 from cooperation.models import Project
+from portal.page_cache import depends_on
 
 # An id after which the file starts: digits, of a size the database's ids can have.
 AFTER_MAX_DIGITS = 18
+KEPT_ACTIVITIES = 100
+
+
+def file_scopes(query):
+    """What a file shows: its projects with their places, organisations, pairings and
+    figures. A file of one region's projects changes with the region's scope, which every
+    change of a project located there touches, and with any pairing's (which are not
+    among them); any other with all the lists (cooperation/invalidation.py)."""
+    if set(query) - {"after"} == {"region"} and query["region"].isdigit():
+        return [f"region:{query['region']}", "list:pairing", *NAMES]
+    return [*LISTS, *NAMES]
 
 
 def plain(message, status):
@@ -51,10 +66,12 @@ def activities(request):
         projects = projects.filter(pk__gt=int(after))
     limit = settings.IATI_MAX_ACTIVITIES
     ids = list(projects.values_list("pk", flat=True)[: limit + 1])
-    response = StreamingHttpResponse(
-        stream(ids[:limit], reporter, f"{request.scheme}://{request.get_host()}"),
-        content_type="application/xml; charset=utf-8",
-    )
+    pieces = stream(ids[:limit], reporter, f"{request.scheme}://{request.get_host()}")
+    if len(ids) <= KEPT_ACTIVITIES:
+        depends_on(request, *file_scopes(request.GET))
+        response = HttpResponse("".join(pieces), content_type="application/xml; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(pieces, content_type="application/xml; charset=utf-8")
     if len(ids) > limit:
         following = request.GET.copy()
         following["after"] = str(ids[limit - 1])
