@@ -307,12 +307,12 @@ def capped(records, limit=CAPPED_ROWS, scopes=None):
 
 def watch_changes():
     """Replace the versions of what a change can be seen under, whenever a record of the
-    app is saved, deleted or relinked (cooperation/invalidation.py); read them once per
+    app is saved, deleted or relinked (cooperation/change_signals.py); read them once per
     request."""
     from django.core.signals import request_finished, request_started
 
-    from cooperation import invalidation
+    from cooperation import change_signals
 
     request_started.connect(request_started_here)
     request_finished.connect(request_ended_here)
-    invalidation.connect_signals()
+    change_signals.connect_signals()
