@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from benchmarks import cluster, databases, loadtest, pages, report, servers, timing
+from benchmarks import cluster, databases, export_job, loadtest, pages, report, servers, timing
 
 QUERY_COUNT = "portal.middleware_querycount.QueryCountMiddleware"
 
@@ -325,3 +325,10 @@ def test_query_count_header_counts_the_queries_of_a_request(client, db, settings
 
 def test_no_query_count_header_by_default(client, db):
     assert "X-Query-Count" not in client.get(reverse("healthz"))
+
+
+def test_the_export_benchmark_reads_peak_memory_and_the_job_page():
+    own = export_job.peak_mb(os.getpid())
+    assert 10 < own < 10_000
+    page = reverse("job", args=["a1b2-c3"])
+    assert export_job.JOB_PAGE.search(f"http://127.0.0.1{page}").group(1) == "a1b2-c3"
