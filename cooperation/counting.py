@@ -54,6 +54,8 @@ YEARS = "years"
 EVENTS = "events"
 # Replaced by every change but an edit of values (see above, and invalidation.py).
 MOVES = "moves"
+# The projects' own funds (Project.funds), which the lists of projects show.
+FUNDS = "funds"
 LISTS = tuple(
     f"list:{kind}"
     for kind in (
@@ -68,7 +70,7 @@ LISTS = tuple(
     )
 )
 NAMES = tuple(f"names:{kind}" for kind in ("region", "organization", "source", "person"))
-GLOBAL_SCOPES = (EVERYTHING, ANY, MOVES, TOTALS, YEARS, EVENTS, *LISTS, *NAMES)
+GLOBAL_SCOPES = (EVERYTHING, ANY, MOVES, FUNDS, TOTALS, YEARS, EVENTS, *LISTS, *NAMES)
 
 
 # The tokens a request has read, so that it reads each once (wired in watch_changes).

@@ -47,7 +47,7 @@ The model signals that replace the versions, and compute the expensive summaries
 touched again after its commit, are in cooperation/change_signals.py.
 """
 
-from cooperation.counting import EVENTS, NAMES, TOTALS, YEARS
+from cooperation.counting import EVENTS, FUNDS, NAMES, TOTALS, YEARS
 from cooperation.models import (
     Beneficiary,
     Benefit,
@@ -237,10 +237,10 @@ def figure_scopes(figure, known=None):
     if not owned:
         scopes |= figures_scopes(Figure.objects.filter(pk=figure.pk), known)
     # The lists of projects, pairings and beneficiaries show no figure but a project's own
-    # funds (Project.update_funds).
+    # funds (Project.update_funds), which the project lists declare apart (FUNDS).
     scopes -= RECORD_LISTS
     if figure.project_id and figure.measure == Figure.Measure.ASSISTANCE_FUNDS:
-        scopes.add("list:project")
+        scopes.add(FUNDS)
     return scopes
 
 

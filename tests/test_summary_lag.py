@@ -188,17 +188,17 @@ def test_a_figure_edit_leaves_the_record_lists_feeds_sitemaps_and_search_cached(
         "/search/?q=紫云",
         f"/feeds/regions/{other.sichuan.pk}.atom",
     ]
-    for path in [*unaffected, project.get_absolute_url()]:
+    for path in [*unaffected, "/api/v1/projects/", project.get_absolute_url()]:
         visit(client, path)
 
     edit_value(jobs, 31)
 
     assert [visit(client, path)[1] for path in unaffected] == ["hit"] * len(unaffected)
     assert visit(client, project.get_absolute_url())[1] == "miss"
-    # The project lists show a project's own funds.
+    # The project lists show a project's own funds; the feeds and the sitemap do not.
     edit_value(funds, 2000)
-    assert visit(client, "/projects/")[1] == "miss"
-    assert visit(client, "/pairings/")[1] == "hit"
+    assert [visit(client, path)[1] for path in ["/projects/", "/api/v1/projects/"]] == ["miss"] * 2
+    assert [visit(client, path)[1] for path in unaffected[1:]] == ["hit"] * 7
 
 
 def test_a_project_change_reaches_its_feeds_and_the_sitemap(world, client, lag):

@@ -26,12 +26,13 @@ from cooperation.api.filtering import filter_parameters, filtered
 from cooperation.api.operations import LANG_NOTE, absolute, extra, responses, speaking
 from cooperation.api.pagination import CursorQuery, LimitQuery, page
 from cooperation.api.schemas import Lang, RecordId, codes
-from cooperation.counting import NAMES
+from cooperation.counting import FUNDS, NAMES
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.invalidation import page_scopes
 from cooperation.models import (
     Figure,
     Organization,
+    Project,
     Region,
     Side,
     Source,
@@ -70,6 +71,8 @@ def index(request):
 
 def listing(request, records, cursor, limit, lang, out):
     depends_on(request, f"list:{records.model._meta.model_name}", "list:region", *NAMES)
+    if records.model is Project:
+        depends_on(request, FUNDS)  # ProjectOut.funds
     with speaking(lang):
         rows, next_page = page(request, records, cursor, limit)
         return {"next": next_page, "lang": lang, "results": [out(request, r) for r in rows]}

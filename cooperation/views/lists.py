@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
 
 from cooperation import export_files, export_jobs, exports
-from cooperation.counting import NAMES, cached_count
+from cooperation.counting import FUNDS, NAMES, cached_count
 from cooperation.filters import BeneficiaryFilter, PairingFilter, ProjectFilter
 from cooperation.models import Beneficiary, Benefit, Pairing, Project, Publication
 from cooperation.tables import BeneficiaryTable, PairingTable, ProjectTable, choice_rank
@@ -82,9 +82,12 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         return cached_count(self.object_list, self.list_scopes())
 
     def list_scopes(self):
-        """What the list shows (cooperation/invalidation.py): its records, with the
+        """What the list is of (cooperation/invalidation.py): its records, with the
         records they link to, and the region tree its filter reads."""
         return [f"list:{self.filterset._meta.model._meta.model_name}", "list:region", *NAMES]
+
+    # What its columns show besides (the projects' funds).
+    column_scopes = ()
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get(self.export_trigger_param)
@@ -119,7 +122,7 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         ]
 
     def get_context_data(self, **kwargs):
-        depends_on(self.request, *self.list_scopes())
+        depends_on(self.request, *self.list_scopes(), *self.column_scopes)
         self.filterset.offer_regions()
         context = super().get_context_data(**kwargs)
         table = context["table"]
@@ -178,6 +181,7 @@ class ProjectListView(PortalListView):
     title = pgettext_lazy("复数", "协作项目")
     description = _("东西部协作的项目：类别、地点、年份、实施状态和帮扶资金，可筛选、排序和导出。")
     export_tables = (exports.PROJECTS, exports.FIGURES)
+    column_scopes = (FUNDS,)
 
     def get_queryset(self):
         return (
