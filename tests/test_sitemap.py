@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cooperation.models import Publication
-from cooperation.sitemaps import ProjectSitemap
+from cooperation.sitemaps import SITEMAPS, ProjectSitemap
 from tests.factories import (
     add_activity,
     make_beneficiary,
@@ -212,3 +212,15 @@ def test_the_cached_index_follows_the_data(world, client, monkeypatch):
     assert "/sitemap-projects.xml?p=2" not in before
     assert "/sitemap-projects.xml?p=2" in after
     assert client.get("/sitemap.xml")["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+def test_each_record_is_at_its_own_address_in_each_language(world, client):
+    add_activity(world, 2)
+    for sitemap_class in SITEMAPS.values():
+        if getattr(sitemap_class, "model", None) is None:
+            continue
+        sitemap = sitemap_class()
+        for record in sitemap.items()[:5]:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    assert sitemap.location(record) == record.get_absolute_url()
