@@ -124,6 +124,8 @@ def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
                     times[size][which].append(elapsed)
                     statuses[size].add(status)
                     states[size][which] = state
+        for size, client in clients.items():
+            settle(client, urls[size][index][1])  # its refreshes done before the next page
         line = [f"  {name:<36}"]
         for size in clients:
             page = results[size][name]
