@@ -67,7 +67,7 @@ def activities(request):
     limit = settings.IATI_MAX_ACTIVITIES
     ids = list(projects.values_list("pk", flat=True)[: limit + 1])
     pieces = stream(ids[:limit], reporter, f"{request.scheme}://{request.get_host()}")
-    if len(ids) <= KEPT_ACTIVITIES:
+    if len(ids[:limit]) <= KEPT_ACTIVITIES:
         depends_on(request, *file_scopes(request.GET))
         response = HttpResponse("".join(pieces), content_type="application/xml; charset=utf-8")
     else:
