@@ -47,9 +47,10 @@ def before_save(sender, instance, raw=False, **kwargs):
     if raw or instance._state.adding or sender not in SCOPES_OF:
         return
     before = sender._base_manager.filter(pk=instance.pk).first()
-    if before is None or moved(before, instance):
-        instance._scopes_before = scopes_of(before) if before is not None else set()
+    if before is None:
         instance._moves = True
+    elif moved(before, instance):
+        instance._scopes_before, instance._moves = scopes_of(before), True
 
 
 def after_save(sender, instance, created=False, raw=False, **kwargs):

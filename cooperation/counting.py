@@ -127,6 +127,10 @@ def version_key(tokens):
     return hashlib.sha256(f"{code_release()}\n{text}".encode()).hexdigest()[:32]
 
 
+def versioned_key(key, tokens):
+    return f"{key}:{version_key(tokens)}"
+
+
 def data_version():
     """The version of all the data: new after any change."""
     tokens = versions([ANY])
@@ -179,7 +183,7 @@ def lagging():
 def cached(key, compute, scopes=None):
     """`compute()`, or its value for the current versions of `scopes` (of all the data
     when no scopes are named)."""
-    versioned = f"{key}:{version_key(versions(scopes or [ANY]))}"
+    versioned = versioned_key(key, versions(scopes or [ANY]))
     value = cache.get(versioned, MISSING)
     if value is MISSING:
         value = exactly(compute)
@@ -205,7 +209,7 @@ def summary(key, compute, scopes):
     tokens = versions([*scopes, MOVES])
     guard = f"{tokens[MOVES]}{tokens[EVERYTHING]}"
     tokens.pop(MOVES)
-    versioned = f"{key}:{version_key(tokens)}"
+    versioned = versioned_key(key, tokens)
     value = cache.get(versioned, MISSING)
     if value is not MISSING:
         return value

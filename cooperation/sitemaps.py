@@ -57,7 +57,7 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return cached_count(self.object_list, [scope_of(self.object_list.model)])
+        return cached_count(self.object_list, [f"list:{self.object_list.model._meta.model_name}"])
 
     def _get_page(self, records, number, paginator):
         pairs = [(record, language) for record in records for language in self.languages]
@@ -109,7 +109,7 @@ class PublishedSitemap(RecordSitemap):
         return cached(
             f"sitemap-lastmod:{self.model._meta.model_name}",
             lambda: self.items().aggregate(latest=Max("updated_at"))["latest"],
-            [scope_of(self.model)],
+            scopes_of(self),
         )
 
 
@@ -159,12 +159,14 @@ SITEMAPS = {
 }
 
 
-def scope_of(model):
-    """The list scope a section's records are seen under (cooperation/invalidation.py)."""
-    return f"list:{model._meta.model_name}"
+def scopes_of(sitemap):
+    """The list scope a section's records are seen under (cooperation/invalidation.py); none
+    for the pages section, whose addresses never change."""
+    model = getattr(sitemap, "model", None)
+    return [f"list:{model._meta.model_name}"] if model is not None else []
 
 
-SCOPES = [scope_of(sitemap.model) for sitemap in SITEMAPS.values() if sitemap is not PageSitemap]
+SCOPES = [scope for sitemap in SITEMAPS.values() for scope in scopes_of(sitemap)]
 
 
 def index(request):
@@ -179,11 +181,6 @@ def index(request):
 
 
 def section(request, section):
-    """/sitemap-<section>.xml: a page of one section, kept until its records change (the
-    pages section's addresses never do)."""
-    sitemap = SITEMAPS.get(section)
-    if sitemap is not None and sitemap is not PageSitemap:
-        depends_on(request, scope_of(sitemap.model), *NAMES)
-    else:
-        depends_on(request, *NAMES)
+    """/sitemap-<section>.xml: a page of one section, kept until its records change."""
+    depends_on(request, *scopes_of(SITEMAPS.get(section)), *NAMES)
     return views.sitemap(request, SITEMAPS, section)
