@@ -9,8 +9,9 @@ server measured; the server computes them itself (cooperation/counting.py). Each
 figure's value and the next takes it away again, so the data ends as it began.
 
     protocol: the harness writes "<figure id> <+1|-1>\\n"; the editor answers "ok <ms>\\n"
-    once the change is committed, or "error <text>\\n". "pause\\n" is answered "ok 0"
-    without a change: the same round trip, for the visit the edits are compared with.
+    once the change is committed, or "error <text>\\n". "rollback <figure id> +1\\n" does
+    the same work and rolls it back: the visit after it is what an edit is compared with
+    (the machine's two cores, and their caches, did the same work; nothing changed).
 """
 
 import os
@@ -31,16 +32,14 @@ def serve(lines, answer):
     from cooperation.models import Figure
 
     for line in lines:
-        if line.strip() == "pause":
-            answer("ok 0")
-            continue
         try:
-            pk, delta = line.split()
+            *rollback, pk, delta = line.split()
             started = time.perf_counter()
             with transaction.atomic():
                 figure = Figure.objects.select_for_update().get(pk=int(pk))
                 figure.value += Decimal(delta)
                 figure.save()
+                transaction.set_rollback(bool(rollback))
             answer(f"ok {(time.perf_counter() - started) * 1000:.1f}")
         except Exception as error:  # noqa: BLE001 (reported to the harness, which stops)
             answer(f"error {type(error).__name__}: {error}".replace("\n", " "))
@@ -89,12 +88,12 @@ class Editor:
             raise RuntimeError(f"The edit of figure {figure} failed: {reply or 'no answer'}")
         self.times_ms.append(float(reply.split()[1]))
 
-    def pause(self):
-        """The round trip of an edit, without the edit."""
-        self.process.stdin.write("pause\n")
+    def roll_back(self, figure):
+        """The same save of `figure`, rolled back: the work of an edit without a change."""
+        self.process.stdin.write(f"rollback {figure} +1\n")
         self.process.stdin.flush()
-        if not self.process.stdout.readline().startswith("ok"):
-            raise RuntimeError("The benchmark's editor did not answer.")
+        if not self.process.stdout.readline().startswith("ok "):
+            raise RuntimeError(f"The rolled-back edit of figure {figure} failed.")
 
     def close(self):
         """Undoes a change left over, then stops; the data ends as it began."""

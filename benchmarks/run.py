@@ -106,7 +106,7 @@ def run(sizes, reuse, results=databases.RESULTS, edit_rounds=timing.EDIT_ROUNDS)
         staff = {size: Client(server.base) for size, server in servers.items()}
         print("Warm pages (anonymous visitors):", flush=True)
         results_by_size = timing.measure_warm(visitors, urls)
-        print("First visit after a pause / an unrelated / a related edit:", flush=True)
+        print("First visit after an edit rolled back / an unrelated / a related edit:", flush=True)
         editors = {
             size: stack.enter_context(contextlib.closing(Editor(env)))
             for size, (env, *_) in prepared.items()

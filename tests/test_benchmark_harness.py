@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from benchmarks import cluster, databases, export_job, loadtest, pages, report, servers, timing
+from benchmarks.editor import serve as serve_edits
 
 QUERY_COUNT = "portal.middleware_querycount.QueryCountMiddleware"
 
@@ -132,16 +133,33 @@ def test_an_unrelated_edit_may_cost_at_most_half_the_warm_time_again():
     )
 
 
-def test_an_unrelated_edit_is_compared_with_a_first_visit_after_a_pause():
-    paused = result(0.6, unrelated=1.4, related=40.0)
-    paused["pause_ms"] = 1.2
-    table = report.evaluate({1000: one_size(**{"project list": paused})}, KINDS)
+def test_an_unrelated_edit_is_compared_with_a_first_visit_after_the_edit_rolled_back():
+    page = result(0.6, unrelated=1.4, related=40.0)
+    page["rolled_back_ms"] = 1.2
+    table = report.evaluate({1000: one_size(**{"project list": page})}, KINDS)
     assert rows_at(table, 1000)["project list"]["result"] == "pass"
-    paused["unrelated_ms"] = 1.9  # 1.6× the pause
-    table = report.evaluate({1000: one_size(**{"project list": paused})}, KINDS)
+    page["unrelated_ms"] = 1.9  # 1.6× the visit after the rolled-back edit
+    table = report.evaluate({1000: one_size(**{"project list": page})}, KINDS)
     assert (
-        "unrelated edit 1.6× warm after a pause" in rows_at(table, 1000)["project list"]["result"]
+        "unrelated edit 1.6× warm after a rolled-back edit"
+        in rows_at(table, 1000)["project list"]["result"]
     )
+
+
+def test_the_editor_saves_a_figure_or_does_the_same_work_and_rolls_it_back(world):
+    from tests.factories import make_figure, make_project
+
+    project = make_project(world.pairing, world.source)
+    figure = make_figure(world.source, "100", project=project)
+    before = figure.value
+    answers = []
+    serve_edits([f"rollback {figure.pk} +1\n"], answers.append)
+    figure.refresh_from_db()
+    assert figure.value == before
+    serve_edits([f"{figure.pk} +1\n", "nonsense\n"], answers.append)
+    figure.refresh_from_db()
+    assert figure.value == before + 1
+    assert [answer.split()[0] for answer in answers] == ["ok", "ok", "error"]
 
 
 def test_a_page_every_edit_concerns_is_held_to_the_related_target_after_any_edit():
