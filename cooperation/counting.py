@@ -155,7 +155,7 @@ def bump(*scopes):
 
 
 def request_started_here(**kwargs):
-    _request.active, _request.versions = True, {}
+    _request.active, _request.versions, _request.start = True, {}, None
     _request.lag_allowed = _request.lagging = False
     _request.refreshes = []
 
@@ -163,11 +163,28 @@ def request_started_here(**kwargs):
 def request_ended_here(**kwargs):
     """After the answer is sent: start the refreshes of the summaries it lagged behind."""
     refreshes = getattr(_request, "refreshes", [])
-    _request.active, _request.versions = False, {}
+    _request.active, _request.versions, _request.start = False, {}, None
     _request.lag_allowed = _request.lagging = False
     _request.refreshes = []
     for work, name in refreshes:
         in_background(work, name)
+
+
+def began_with(tokens):
+    """Say that this request read these tokens (ANY and EVERYTHING among them) before any of
+    its data, as portal.page_cache does first thing."""
+    if getattr(_request, "active", False):
+        _request.start = {scope: tokens[scope] for scope in (ANY, EVERYTHING)}
+
+
+def tokens_since_start(scopes):
+    """({scope: token} of the scopes, read now; whether nothing changed since the request
+    began, see began_with), or None in a request that did not say when it began."""
+    start = getattr(_request, "start", None)
+    if not getattr(_request, "active", False) or start is None:
+        return None
+    found = _read({*scopes, *start})
+    return found, all(found[scope] == token for scope, token in start.items())
 
 
 def allow_lag():

@@ -11,6 +11,8 @@ from django.utils.translation import pgettext
 from cooperation.formatting import yuan
 from cooperation.models import Beneficiary, Pairing, Project, Qualifier
 
+# Names a row may show of the places and organisations it links to.
+ROW_NAMES = ("names:region", "names:organization")
 NUMBER_ATTRS = {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}}
 
 
@@ -93,6 +95,12 @@ class ProjectTable(PortalTable):
     def render_title(self, record):
         return record.translated("title")
 
+    @staticmethod
+    def row_scopes(record):
+        """What a row shows (cooperation/fragments.py): the project with its funds, the
+        label of its pairing, and the names of its places."""
+        return [f"project:{record.pk}", f"label:pairing:{record.pairing_id}", *ROW_NAMES]
+
     def render_locations(self, value):
         separator = pgettext("列举分隔符", "、")
         return separator.join(region.display_name for region in value.all())
@@ -125,6 +133,11 @@ class PairingTable(PortalTable):
     def render_parties(self, record):
         return str(record)
 
+    @staticmethod
+    def row_scopes(record):
+        """The pairing, with the number of its projects, and the names of its parties."""
+        return [f"pairing:{record.pk}", *ROW_NAMES]
+
 
 class BeneficiaryTable(PortalTable):
     name = SortColumn(verbose_name=_("名称"), linkify=True, sort_by="name")
@@ -141,6 +154,12 @@ class BeneficiaryTable(PortalTable):
 
     def render_name(self, record):
         return record.translated("name")
+
+    @staticmethod
+    def row_scopes(record):
+        """The beneficiary, with the number of its projects, and the names of its place
+        and its organisation."""
+        return [f"beneficiary:{record.pk}", *ROW_NAMES]
 
     def render_region(self, value):
         return value.display_name

@@ -37,7 +37,15 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.translation import get_language
 
-from cooperation.counting import ANY, EVERYTHING, allow_lag, lagging, version_key, versions
+from cooperation.counting import (
+    ANY,
+    EVERYTHING,
+    allow_lag,
+    began_with,
+    lagging,
+    version_key,
+    versions,
+)
 
 # Staff pages, forms, liveness, and the progress of long work (cooperation/views/jobs.py),
 # which changes with no change of the data.
@@ -144,6 +152,7 @@ class PageCacheMiddleware:
             response = stored_response(entry)
             response["X-Page-Cache"] = "hit"
             return self.finish(request, response, entry["etag"])
+        began_with(start)
         allow_lag()
         response = self.get_response(request)
         if lagging():

@@ -1,6 +1,6 @@
 from django import template
 
-from cooperation import formatting, jsonld
+from cooperation import formatting, fragments, jsonld
 from cooperation.models import Qualifier
 
 register = template.Library()
@@ -37,3 +37,26 @@ def translated(record, name):
 def json_ld(context, kind):
     """{% json_ld "project" %}: the page's schema.org JSON-LD and its API link (jsonld.py)."""
     return jsonld.for_page(kind, context)
+
+
+@register.tag
+def kept_row(parser, token):
+    """{% kept_row row %}<tr>…</tr>{% endkept_row %}: the row as kept for its record's data
+    (cooperation/fragments.py), or rendered."""
+    try:
+        _tag, row = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("kept_row takes one argument, the row.") from None
+    nodelist = parser.parse(("endkept_row",))
+    parser.delete_first_token()
+    return KeptRowNode(parser.compile_filter(row), nodelist)
+
+
+class KeptRowNode(template.Node):
+    def __init__(self, row, nodelist):
+        self.row = row
+        self.nodelist = nodelist
+
+    def render(self, context):
+        row = self.row.resolve(context)
+        return fragments.rendered_row(row, lambda: self.nodelist.render(context))
