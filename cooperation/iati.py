@@ -26,10 +26,12 @@ What goes where (codes in cooperation/iati_codes.py):
   Locations are named regions with no point: the portal records no coordinates.
 
 The file is streamed: the header, then one activity at a time, read in chunks of CHUNK
-projects with what they show prefetched. It is built with the standard library's
+projects with what they show prefetched; an activity kept for its project's data
+(cooperation/fragments.py) is not built again. It is built with the standard library's
 ElementTree; lxml is only a test dependency (the XSD check).
 """
 
+import hashlib
 import re
 from itertools import islice
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -40,6 +42,7 @@ from django.utils import timezone, translation
 
 from cooperation import iati_codes as codes
 from cooperation.formatting import figure_text, plain_number
+from cooperation.fragments import KeptPieces
 from cooperation.models import Figure, Project, ProjectLocation, ProjectOrganization
 from cooperation.models.periods import Period
 from cooperation.quantities import Qualifier, Unit
@@ -141,9 +144,38 @@ def stream(ids, reporter, origin, generated=None):
     )
     ids = iter(ids)
     while chunk := list(islice(ids, CHUNK)):
-        for project in projects_for_activities(chunk):
-            yield tostring(activity(project, reporter, origin), encoding="unicode") + "\n"
+        yield from activity_texts(chunk, reporter, origin)
     yield "</iati-activities>\n"
+
+
+# What an activity shows besides its project's own record and figures.
+ACTIVITY_NAMES = ("names:region", "names:organization", "names:source")
+
+
+def activity_texts(ids, reporter, origin):
+    """The activities of the published projects of `ids`, in id order, as text: those kept
+    for their project's data as kept, the others built."""
+    pairings = dict(Project.objects.published().filter(pk__in=ids).values_list("pk", "pairing_id"))
+    publisher = f"{reporter.ref}\n{reporter.type}\n{reporter.name}\n{origin}"
+    kept = KeptPieces.of(
+        f"iati:{hashlib.sha256(publisher.encode()).hexdigest()[:16]}",
+        {
+            pk: [f"project:{pk}", f"label:pairing:{pairing}", *ACTIVITY_NAMES]
+            for pk, pairing in pairings.items()
+        },
+    )
+    missing = [pk for pk in pairings if kept is None or kept.kept(pk) is None]
+    built = {
+        project.pk: tostring(activity(project, reporter, origin), encoding="unicode") + "\n"
+        for project in projects_for_activities(missing)
+    }
+    for pk in sorted(pairings):
+        if pk in built:
+            if kept is not None:
+                kept.keep(pk, built[pk])
+            yield built[pk]
+        elif kept is not None and kept.kept(pk) is not None:
+            yield kept.kept(pk)
 
 
 def activity(project, reporter, origin):

@@ -1,12 +1,14 @@
-"""Rows of the public tables kept rendered for their record's data (cooperation/fragments.py):
-after a change, a list page renders again only the rows of the records that changed."""
+"""Pieces of pages kept rendered for their record's data (cooperation/fragments.py): after
+a change, a list page renders again only the rows of the records that changed, and an IATI
+file only their activities."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 
-from cooperation import counting, fragments
+from cooperation import counting, fragments, iati
 from cooperation.models import Figure
 from cooperation.tables import ProjectTable
 from tests.factories import make_project
@@ -108,3 +110,57 @@ def test_pages_built_for_a_session_render_every_row_and_keep_none(world, client,
 
     assert sorted(rendered) == ["项目0", "项目1"]
     assert not [key for key in cache._cache if fragments.PREFIX in key]
+
+
+@pytest.fixture
+def built_activities(rendered, settings, monkeypatch):
+    """The titles of the projects whose IATI activity was built, visit by visit."""
+    settings.IATI_REPORTING_ORG_REF = "XM-DAC-00000"
+    settings.IATI_REPORTING_ORG_TYPE = "10"
+    settings.IATI_REPORTING_ORG_NAME = "测试发布者"
+    titles = []
+    activity = iati.activity
+
+    def counted(project, reporter, origin):
+        titles.append(project.title)
+        return activity(project, reporter, origin)
+
+    monkeypatch.setattr(iati, "activity", counted)
+    return titles
+
+
+def iati_file(client, titles, world):
+    titles.clear()
+    response = client.get("/api/v1/iati/activities.xml", {"region": world.bayang.pk})
+    assert response.status_code == 200
+    # The file says when it was generated; the rest is what the activities hold.
+    return re.sub(r'generated-datetime="[^"]+"', "", response.content.decode())
+
+
+def test_an_iati_file_builds_again_only_the_activities_of_changed_projects(
+    world, client, built_activities
+):
+    here = [
+        make_project(world.pairing, world.source, title=f"坝羊{n}", locations=[world.bayang])
+        for n in range(3)
+    ]
+    figure = Figure.objects.create(
+        project=here[1],
+        source=world.source,
+        measure=Figure.Measure.ASSISTANCE_FUNDS,
+        unit=Figure.Unit.YUAN,
+        value=Decimal("1000"),
+        kind=Figure.Kind.ACTUAL,
+    )
+    iati_file(client, built_activities, world)
+    assert sorted(built_activities) == ["坝羊0", "坝羊1", "坝羊2"]
+
+    figure.value = Decimal("4321")
+    figure.save()
+    kept = iati_file(client, built_activities, world)
+    assert built_activities == ["坝羊1"]
+    assert "4321" in kept
+
+    cache.clear()
+    assert iati_file(client, built_activities, world) == kept  # as if built whole
+    assert len(built_activities) == 3
