@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from cooperation.counting import NAMES, cached, capped, summary
 from cooperation.dashboard import REGION_ROWS
-from cooperation.flows import diagram
+from cooperation.flows import NATIONAL, chosen_flow, diagram, flow_scopes
 from cooperation.invalidation import page_scopes
 from cooperation.models import (
     Beneficiary,
@@ -65,8 +65,25 @@ class DashboardView(TemplateView):
         depends_on(self.request, *HOME_SCOPES)
         # The bars name places in the page's language.
         dashboard = home_dashboard(year)
-        flows = diagram(None, self.request.GET.get("flow"), year)
+        flows = drawn_diagram(None, self.request.GET.get("flow"), year, dashboard.years)
         return super().get_context_data(dashboard=dashboard, flow_diagram=flows, **kwargs)
+
+
+def drawn_diagram(region, flow, year, years):
+    """The flow diagram of `region` (None: national) drawn as HTML, a summary like the
+    diagram itself (cooperation/counting.py): a province's hundreds of bands and links are
+    read from the cache, not drawn again for each page built. `years`: those offered."""
+    flow = chosen_flow(flow)
+    offered = ",".join(str(choice) for choice in years)
+    place = region.pk if region else NATIONAL
+    return summary(
+        f"flows-drawn:{place}:{flow}:{year}:{offered}:{get_language()}",
+        lambda: render_to_string(
+            "includes/flow_diagram.html",
+            {"diagram": diagram(region, flow, year), "years": years},
+        ),
+        flow_scopes(region),
+    )
 
 
 class RegionListView(TemplateView):
@@ -119,7 +136,7 @@ class RegionDetailView(DetailView):
             summary=summary,
             organizations=Organization.objects.filter(region=region).order_by("kind", "name"),
             rows_shown=REGION_ROWS,
-            flow_diagram=diagram(region, self.request.GET.get("flow"), year),
+            flow_diagram=drawn_diagram(region, self.request.GET.get("flow"), year, summary.years),
             **kwargs,
         )
 
