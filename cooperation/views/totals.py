@@ -3,6 +3,7 @@ period, qualifier and source sentence, and why; grouped by year, by the province
 gave and received, and by pairing, so that a national total can be read too."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -28,6 +29,29 @@ from portal.page_cache import depends_on
 
 # How many pairings the breakdown lists by name before it sums up the rest.
 PAIRING_ROWS = 10
+
+
+class WhenRead:
+    """A sequence made by `make()` only when its items are read: a paginator's slice of it
+    is made when the page's rows are."""
+
+    def __init__(self, make):
+        self.make = make
+
+    @cached_property
+    def made(self):
+        return self.make()
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return WhenRead(lambda: self.made[key])
+        return self.made[key]
+
+    def __iter__(self):
+        return iter(self.made)
+
+    def __len__(self):
+        return len(self.made)
 
 
 @dataclass
@@ -113,7 +137,10 @@ class TotalBreakdownView(LenientPaginationMixin, ListView):
         return total
 
     def get_queryset(self):
-        return breakdown(self.headline, self.figure_sets(), self.year, self.reason)
+        # Made only when a page past the first is read: the first is a summary.
+        return WhenRead(
+            lambda: breakdown(self.headline, self.figure_sets(), self.year, self.reason)
+        )
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = Paginator(queryset, per_page, **kwargs)
