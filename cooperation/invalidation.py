@@ -13,6 +13,7 @@ scopes it declares (counting.cached(scopes=…), portal.page_cache.depends_on). 
   owner's scopes, its places, its reporting pairing and its source; and so on below.
   Both the state before a change and after are touched: a project moved from one pairing
   or place to another changes the pages of both.
+- "indicators:pairing:3": the annual indicators a pairing's page shows, with their figures.
 - "label:pairing:3": what a project's page shows of its pairing (parties, published or
   not), touched by a change to the pairing record alone.
 - "list:project" … "list:figure" (counting.LISTS): the lists, feeds and API lists of a kind,
@@ -247,6 +248,7 @@ def figure_scopes(figure, known=None):
 def indicator_scopes(indicator, known=None):
     known = {} if known is None else known
     scopes = pairing_scopes(indicator.pairing_id, known) | set(FIGURE_LISTS)
+    scopes.add(f"indicators:pairing:{indicator.pairing_id}")
     return scopes | figures_scopes(Figure.objects.filter(indicator=indicator.pk), known)
 
 

@@ -164,3 +164,30 @@ def test_an_iati_file_builds_again_only_the_activities_of_changed_projects(
     cache.clear()
     assert iati_file(client, built_activities, world) == kept  # as if built whole
     assert len(built_activities) == 3
+
+
+def test_a_pairing_keeps_its_indicators_drawn_until_one_of_them_changes(
+    world, client, monkeypatch
+):
+    from cooperation.views import details
+    from tests.factories import make_indicator
+
+    drawn = []
+    charts = details.indicator_charts
+    monkeypatch.setattr(details, "indicator_charts", lambda rows: drawn.append(1) or charts(rows))
+    indicator = make_indicator(world.pairing, Figure.Measure.JOBS, 2023, 120)
+    project = make_project(world.pairing, world.source, funds=1000)
+    path = world.pairing.get_absolute_url()
+    client.get(path)
+
+    funds = Figure.objects.get(project=project)
+    funds.value = Decimal("2000")
+    funds.save()
+    client.get(path)
+    assert len(drawn) == 1  # a project's figure leaves the indicators as they were drawn
+
+    figure = indicator.figures.get()
+    figure.value = Decimal("345")
+    figure.save()
+    assert "345" in client.get(path).content.decode()
+    assert len(drawn) == 2

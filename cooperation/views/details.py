@@ -3,7 +3,9 @@
 
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.generic import DetailView
 
 from cooperation.charts import indicator_charts
@@ -160,6 +162,26 @@ def indicator_rows(indicators):
     ]
 
 
+def indicators_section(pairing):
+    """The pairing's annual indicators, table and charts, as HTML kept until one of them,
+    one of their figures or a source's name changes (cooperation/invalidation.py)."""
+
+    def render():
+        indicators = pairing.indicators.prefetch_related(
+            Prefetch("figures", queryset=cited_figures())
+        ).order_by("measure", "-year")
+        rows = indicator_rows(list(indicators))
+        context = {
+            "indicators": rows,
+            "indicator_charts": indicator_charts(rows),
+            "planned_shown": any(row.planned for row in rows),
+        }
+        return render_to_string("includes/pairing_indicators.html", context)
+
+    scopes = [f"indicators:pairing:{pairing.pk}", "names:source"]
+    return cached(f"pairing-indicators:{pairing.pk}:{get_language()}", render, scopes)
+
+
 class PairingDetailView(PortalDetailView):
     template_name = "cooperation/pairing_detail.html"
     list_view = PairingListView
@@ -173,11 +195,7 @@ class PairingDetailView(PortalDetailView):
         pairing = self.object
         depends_on(self.request, *page_scopes(pairing))
         parent = pairing.parent if pairing.parent_id and pairing.parent.is_published else None
-        indicators = pairing.indicators.prefetch_related(
-            Prefetch("figures", queryset=cited_figures())
-        ).order_by("measure", "-year")
         projects = pairing.projects.published()
-        rows = indicator_rows(list(indicators))
         year = chosen_year(self.request)
         totals = pairing_totals(pairing, year)
         return super().get_context_data(
@@ -191,9 +209,7 @@ class PairingDetailView(PortalDetailView):
             )[:PROJECTS_SHOWN],
             project_count=projects.count(),
             all_projects_url=f"{reverse(ProjectListView.url_name)}?pairing={pairing.pk}",
-            indicators=rows,
-            indicator_charts=indicator_charts(rows),
-            planned_shown=any(row.planned for row in rows),
+            indicators_section=indicators_section(pairing),
             events=timeline(Event.objects.published().filter(pairing=pairing)),
             **kwargs,
         )
