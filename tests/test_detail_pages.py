@@ -385,9 +385,10 @@ def test_pairing_page_query_count_is_fixed(world, client, django_assert_max_num_
             make_event(world.source, pairing=world.pairing).people.add(make_person())
 
     # Nine for the page's parts, three for its totals (the data's version, the totals, the
-    # years a visitor may choose), which are cached until the data change.
+    # years a visitor may choose), which are cached until the data change, and the version
+    # of its indicators, whose section is kept drawn until they change.
     assert_same_query_count(
-        client, world.pairing.get_absolute_url(), grow, 12, django_assert_max_num_queries
+        client, world.pairing.get_absolute_url(), grow, 13, django_assert_max_num_queries
     )
 
 
