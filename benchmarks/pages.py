@@ -142,11 +142,22 @@ def figure_of(**owner):
 
 source = busiest(Source.objects.all(), "project")
 
-def far_from_everything():
-    # A published project elsewhere: another province, pairing, organisation and beneficiary;
-    # its figure is not its funds, which the project lists show.
+def pairing_family():
+    # The measured pairing, the pairings above it and those directly below: their totals
+    # are layered with its own (rule 6 of cooperation.totals).
+    family = {pairing.pk, *Pairing.objects.filter(parent=pairing).values_list("pk", flat=True)}
+    above = pairing.parent_id
+    while above and above not in family:
+        family.add(above)
+        above = Pairing.objects.filter(pk=above).values_list("parent_id", flat=True).first()
+    return family
+
+def far_from(family):
+    # A published project elsewhere: another province, organisation and beneficiary, and a
+    # pairing outside `family`; its figure is not its funds, which the project lists show.
     candidates = (
-        Project.objects.published().exclude(pairing=pairing).exclude(roles__organization=organization)
+        Project.objects.published().exclude(pairing__in=family)
+        .exclude(roles__organization=organization)
         .exclude(benefits__beneficiary=beneficiary).order_by("-pk")[:300]
     )
     for project in candidates.prefetch_related("locations"):
@@ -156,10 +167,17 @@ def far_from_everything():
         ):
             others = Figure.objects.exclude(measure="assistance_funds")
             figure = others.filter(project=project).order_by("pk").values_list("pk", flat=True)[:1]
-            figure = figure[0] if figure else None
             if figure:
-                return figure
+                return figure[0]
     return None
+
+# Where no project in another province lies outside the measured pairing's family (1,000
+# projects: one pair of provinces), the far edit is in that family: it concerns the pages
+# of the pairing, which are then held to the related target after it.
+far = far_from(pairing_family())
+far_concerns = []
+if far is None:
+    far, far_concerns = far_from({pairing.pk}), ["pairing"]
 
 changelists = [
     [str(model._meta.verbose_name_plural),
@@ -191,8 +209,9 @@ print(json.dumps({
         "organization": figure_of(
             project__roles__organization=organization, project__status="published"
         ),
-        "unrelated": far_from_everything(),
+        "unrelated": far,
     },
+    "far_concerns": far_concerns,
     "changelists": sorted(changelists, key=lambda pair: pair[1]),
 }))
 """

@@ -2,11 +2,12 @@
 
 Targets (issue #18): a warm page within 3× /healthz; its first visit after an unrelated edit
 within 1.5× warm, that is, of its first visit after the same edit rolled back (the same work
-on the machine, nothing changed: benchmarks/timing.py; a page every edit concerns has no
-unrelated edit: held to the next target); after a related edit
-within 60× /healthz (120× from 1,000,000 projects); each page within 1.5× its time at the
-smallest size with the same number of queries, at most 15; each admin changelist within
-1.5× its time at the smallest size. The export is shown, not held to them.
+on the machine, nothing changed: benchmarks/timing.py; a page every edit concerns, or one
+the far edit concerns at a size by construction, has no unrelated edit: held to the next
+target); after a related edit within 60× /healthz (120× from 1,000,000 projects); each
+page within 1.5× its time at the smallest size with the same number of queries, at most 15;
+each admin changelist within 1.5× its time at the smallest size. The export is shown, not
+held to them.
 """
 
 from benchmarks.pages import DEEP_PAGE, EVERY_EDIT_CONCERNS, HEALTHZ
@@ -47,10 +48,11 @@ def page_checks(name, kind, page, base, healthz, size, smallest):
     warm = ratio(page["median_ms"], healthz)
     within = warm is not None and warm <= MAX_WARM_VS_HEALTHZ
     checks.append((f"warm {warm or 0:.1f}× healthz > {MAX_WARM_VS_HEALTHZ}", within))
-    if page.get("unrelated_ms") is not None and name in EVERY_EDIT_CONCERNS:
+    concerned = name in EVERY_EDIT_CONCERNS or page.get("far_concerns_it")
+    if page.get("unrelated_ms") is not None and concerned:
         related = ratio(page["unrelated_ms"], healthz)
         limit = related_limit(size)
-        text = f"edit elsewhere (it concerns every edit) {related:.0f}× healthz > {limit}"
+        text = f"edit elsewhere (it concerns this page) {related:.0f}× healthz > {limit}"
         checks.append((text, related <= limit))
     elif page.get("unrelated_ms") is not None:
         unrelated = ratio(page["unrelated_ms"], page.get("rolled_back_ms") or page["median_ms"])

@@ -111,8 +111,8 @@ def run(sizes, reuse, results=databases.RESULTS, edit_rounds=timing.EDIT_ROUNDS)
             size: stack.enter_context(contextlib.closing(Editor(env)))
             for size, (env, *_) in prepared.items()
         }
-        figures = {size: prepared[size][2]["figures"] for size in sizes}
-        timing.measure_edits(visitors, urls, editors, figures, results_by_size, edit_rounds)
+        facts = {size: prepared[size][2] for size in sizes}
+        timing.measure_edits(visitors, urls, editors, facts, results_by_size, edit_rounds)
         print("Admin changelists (staff session):", flush=True)
         # Logged in now: a session idle for DJANGO_SESSION_IDLE_SECONDS (30 min) ends.
         for client in staff.values():

@@ -94,7 +94,7 @@ def first_visit(client, url):
     return status, elapsed, headers.get("X-Page-Cache") or "-"
 
 
-def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
+def measure_edits(clients, urls, editors, facts, results, rounds=EDIT_ROUNDS):
     """Adds to each public page's result its median time on the first visit after an
     unrelated edit ("unrelated_ms") and after an edit of what it shows ("related_ms"), and
     after the unrelated edit rolled back ("rolled_back_ms"): the page is as warm as before,
@@ -104,8 +104,11 @@ def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
 
     Before each edit the page is visited until it is warm (settle); the export and
     /healthz (which shows no data) are left out. How the page cache answered the first
-    visits is kept too ("unrelated_state", "related_state": the last round's).
+    visits is kept too ("unrelated_state", "related_state": the last round's), and
+    whether the size's far edit concerns the page by construction ("far_concerns_it": at
+    1,000 projects it lies in the measured pairing's family, benchmarks/pages.py).
     """
+    figures = {size: facts[size]["figures"] for size in clients}
     for index, (name, _url, kind, concerns) in enumerate(next(iter(urls.values()))):
         if kind != "page" or concerns is None or name == HEALTHZ:
             continue
@@ -134,6 +137,7 @@ def measure_edits(clients, urls, editors, figures, results, rounds=EDIT_ROUNDS):
             page["unrelated_ms"] = median_ms(times[size]["unrelated"])
             page["related_ms"] = median_ms(times[size]["related"])
             page["edit_statuses"] = sorted(statuses[size])
+            page["far_concerns_it"] = concerns in facts[size]["far_concerns"]
             page["unrelated_state"] = states[size]["unrelated"]
             page["related_state"] = states[size]["related"]
             line.append(

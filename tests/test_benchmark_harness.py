@@ -168,9 +168,18 @@ def test_a_page_every_edit_concerns_is_held_to_the_related_target_after_any_edit
     slow = one_size(home=result(5.0, unrelated=200.0, related=40.0))  # 100×
     assert rows_at(report.evaluate({1000: lagging}, KINDS), 1000)["home"]["result"] == "pass"
     assert (
-        "edit elsewhere (it concerns every edit) 100× healthz > 60"
+        "edit elsewhere (it concerns this page) 100× healthz > 60"
         in rows_at(report.evaluate({1000: slow}, KINDS), 1000)["home"]["result"]
     )
+
+
+def test_a_page_the_far_edit_concerns_at_a_size_is_held_to_the_related_target_after_it():
+    lagging = result(0.6, unrelated=27.0, related=28.0)  # 45× /healthz, 45× warm
+    table = report.evaluate({1000: one_size(**{"pairing detail": lagging})}, KINDS)
+    assert "unrelated edit 45.0× warm" in rows_at(table, 1000)["pairing detail"]["result"]
+    lagging["far_concerns_it"] = True
+    table = report.evaluate({1000: one_size(**{"pairing detail": lagging})}, KINDS)
+    assert rows_at(table, 1000)["pairing detail"]["result"] == "pass"
 
 
 def test_a_related_edit_is_held_to_sixty_then_at_a_million_to_120_times_healthz():
