@@ -330,9 +330,11 @@ def build_projects(world, count):
 def test_query_count_does_not_grow_with_rows(world, client, django_assert_max_num_queries, query):
     query = {k: world.maoying.pk if v == "TOWN" else v for k, v in query.items()}
     build_projects(world, 3)
-    with django_assert_max_num_queries(7) as small:
+    # With a region, one of them reads its few projects first (ProjectQuerySet.in_region).
+    bound = 8 if "region" in query else 7
+    with django_assert_max_num_queries(bound) as small:
         assert client.get(URL, query).status_code == 200
     build_projects(world, 40)
-    with django_assert_max_num_queries(7) as large:
+    with django_assert_max_num_queries(bound) as large:
         assert client.get(URL, query).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)

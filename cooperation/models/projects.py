@@ -23,11 +23,20 @@ from .periods import Period
 from .places import Organization, Region
 
 
+# A region with at most this many project locations is filtered by the projects' ids, read
+# first: given a subquery, a database may read every project in a page's order (newest
+# first, say) and test each, which for a county's few hundred among 250,000 reads them all.
+FEW_LOCATIONS = 1000
+
+
 class ProjectQuerySet(PublishableQuerySet):
     def in_region(self, region):
         """Projects located in the region or anywhere below it."""
-        located = ProjectLocation.objects.filter(region__in=Region.objects.within(region))
-        return self.filter(pk__in=located.values("project_id"))
+        located = ProjectLocation.objects.filter(
+            region__in=Region.objects.within(region)
+        ).values_list("project_id", flat=True)
+        few = list(located.order_by()[: FEW_LOCATIONS + 1])
+        return self.filter(pk__in=few if len(few) <= FEW_LOCATIONS else located)
 
 
 class Project(RemembersLoaded, Publishable, Cited):
