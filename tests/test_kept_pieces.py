@@ -166,9 +166,7 @@ def test_an_iati_file_builds_again_only_the_activities_of_changed_projects(
     assert len(built_activities) == 3
 
 
-def test_a_pairing_keeps_its_indicators_drawn_until_one_of_them_changes(
-    world, client, monkeypatch
-):
+def test_a_pairing_keeps_its_indicators_drawn_until_one_of_them_changes(world, client, monkeypatch):
     from cooperation.views import details
     from tests.factories import make_indicator
 

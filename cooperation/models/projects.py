@@ -22,7 +22,6 @@ from .pairings import Pairing
 from .periods import Period
 from .places import Organization, Region
 
-
 # A region with at most this many project locations is filtered by the projects' ids, read
 # first: given a subquery, a database may read every project in a page's order (newest
 # first, say) and test each, which for a county's few hundred among 250,000 reads them all.
