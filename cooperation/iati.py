@@ -164,18 +164,15 @@ def activity_texts(ids, reporter, origin):
             for pk, pairing in pairings.items()
         },
     )
-    missing = [pk for pk in pairings if kept is None or kept.kept(pk) is None]
-    built = {
-        project.pk: tostring(activity(project, reporter, origin), encoding="unicode") + "\n"
-        for project in projects_for_activities(missing)
-    }
+    texts = {pk: kept.kept(pk) for pk in pairings} if kept is not None else {}
+    missing = [pk for pk in pairings if texts.get(pk) is None]
+    for project in projects_for_activities(missing):
+        texts[project.pk] = tostring(activity(project, reporter, origin), encoding="unicode") + "\n"
+        if kept is not None:
+            kept.keep(project.pk, texts[project.pk])
     for pk in sorted(pairings):
-        if pk in built:
-            if kept is not None:
-                kept.keep(pk, built[pk])
-            yield built[pk]
-        elif kept is not None and kept.kept(pk) is not None:
-            yield kept.kept(pk)
+        if texts.get(pk) is not None:  # None: unpublished since the ids were read
+            yield texts[pk]
 
 
 def activity(project, reporter, origin):
