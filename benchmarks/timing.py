@@ -88,6 +88,14 @@ def settle(client, url):
         time.sleep(0.1)
 
 
+def settle_all(clients, urls, index):
+    """Settles the page at every size: one size's refresh, still running after its edit,
+    would otherwise take a core from the next size's first visit (the sizes share the
+    machine here, not in a deployment) and make that visit look slower than it is."""
+    for size, client in clients.items():
+        settle(client, urls[size][index][1])
+
+
 def first_visit(client, url):
     """(status, seconds, how the page cache answered: hit, miss, lagging or -)."""
     status, elapsed, headers, _body = client.get(url, timeout=timeout_for(url))
@@ -102,8 +110,8 @@ def measure_edits(clients, urls, editors, facts, results, rounds=EDIT_ROUNDS):
     the next request about 0.5 ms slower than one of a back-to-back series (the median
     "warm") whether or not anything changed; an unrelated edit is held to that visit.
 
-    Before each edit the page is visited until it is warm (settle); the export and
-    /healthz (which shows no data) are left out. How the page cache answered the first
+    Before each edit the page is visited at every size until it is warm (settle_all); the
+    export and /healthz (which shows no data) are left out. How the page cache answered the first
     visits is kept too ("unrelated_state", "related_state": the last round's), and
     whether the size's far edit concerns the page by construction ("far_concerns_it": at
     1,000 projects it lies in the measured pairing's family, benchmarks/pages.py).
@@ -119,7 +127,7 @@ def measure_edits(clients, urls, editors, facts, results, rounds=EDIT_ROUNDS):
             for which in ("rolled_back", "unrelated", "related"):
                 for size, client in clients.items():
                     url = urls[size][index][1]
-                    settle(client, url)
+                    settle_all(clients, urls, index)
                     if which == "rolled_back":
                         editors[size].roll_back(figures[size]["unrelated"])
                     else:
@@ -128,8 +136,7 @@ def measure_edits(clients, urls, editors, facts, results, rounds=EDIT_ROUNDS):
                     times[size][which].append(elapsed)
                     statuses[size].add(status)
                     states[size][which] = state
-        for size, client in clients.items():
-            settle(client, urls[size][index][1])  # its refreshes done before the next page
+        settle_all(clients, urls, index)  # its refreshes done before the next page
         line = [f"  {name:<36}"]
         for size in clients:
             page = results[size][name]

@@ -125,6 +125,29 @@ def test_a_warm_page_over_three_times_healthz_fails():
     assert rows_at(table, 1000)["home"]["result"] == "FAIL: warm 3.5× healthz > 3"
 
 
+class CacheStates:
+    """A client whose page the cache answers "lagging" for the first `lagging` visits."""
+
+    def __init__(self, log, size, lagging):
+        self.log, self.size, self.lagging = log, size, lagging
+
+    def get(self, url, timeout):
+        self.lagging -= 1
+        state = "lagging" if self.lagging >= 0 else "hit"
+        self.log.append((self.size, state))
+        return 200, 0.001, {"X-Page-Cache": state}, b""
+
+
+def test_every_size_is_settled_before_any_size_is_edited(monkeypatch):
+    monkeypatch.setattr(timing.time, "sleep", lambda seconds: None)
+    log = []
+    clients = {1000: CacheStates(log, 1000, 0), 250_000: CacheStates(log, 250_000, 2)}
+    urls = {size: [("home", "/", "page", "national")] for size in clients}
+    timing.settle_all(clients, urls, 0)
+    # The larger size's refresh, still running, is waited for as well as the smaller's own.
+    assert log == [(1000, "hit"), (250_000, "lagging"), (250_000, "lagging"), (250_000, "hit")]
+
+
 def test_an_unrelated_edit_may_cost_at_most_half_the_warm_time_again():
     slow = one_size(**{"project list": result(5.0, unrelated=8.0, related=8.0)})
     assert (
