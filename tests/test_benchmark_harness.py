@@ -185,6 +185,42 @@ def test_the_editor_saves_a_figure_or_does_the_same_work_and_rolls_it_back(world
     assert [answer.split()[0] for answer in answers] == ["ok", "ok", "error"]
 
 
+def test_the_editor_marks_a_name_shown_and_takes_the_mark_away_again(world):
+    from tests.factories import make_project
+
+    project = make_project(world.pairing, world.source)
+    title, start_year = project.title, world.pairing.start_year
+    answers = []
+    serve_edits(
+        [f"rename project {project.slug} +1\n", f"rename pairing {world.pairing.pk} +1\n"],
+        answers.append,
+    )
+    project.refresh_from_db()
+    world.pairing.refresh_from_db()
+    assert project.title == title + "·"
+    assert world.pairing.start_year == start_year + 1
+    serve_edits(
+        [f"rename project {project.slug} -1\n", f"rename pairing {world.pairing.pk} -1\n"],
+        answers.append,
+    )
+    project.refresh_from_db()
+    world.pairing.refresh_from_db()
+    assert (project.title, world.pairing.start_year) == (title, start_year)
+    assert [answer.split()[0] for answer in answers] == ["ok"] * 4
+
+
+def test_a_list_without_figures_names_the_first_record_it_shows_for_its_related_edit(client, world):
+    from tests.factories import make_project
+
+    make_project(world.pairing, world.source)
+    body = client.get("/pairings/").content.decode()
+    assert pages.renamed_record("pairing list", body) == ("pairing", str(world.pairing.pk))
+    feed = client.get("/feeds/projects.atom").content.decode()
+    kind, slug = pages.renamed_record("Atom feed of projects", feed)
+    assert kind == "project" and f"/projects/{slug}/" in feed
+    assert pages.renamed_record("home", body) is None
+
+
 def test_a_page_every_edit_concerns_is_held_to_the_related_target_after_any_edit():
     assert "home" in pages.EVERY_EDIT_CONCERNS
     lagging = one_size(home=result(5.0, unrelated=40.0, related=40.0))  # 20× /healthz
