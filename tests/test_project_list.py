@@ -90,6 +90,30 @@ def test_region_select_offers_towns_and_villages_with_published_projects(world, 
     assert "安静镇" not in response.content.decode()
 
 
+def test_region_select_is_in_the_language_of_each_visitor_whoever_came_first(world, client):
+    make_project(world.pairing, world.source, locations=[world.huanghe])
+    english = client.get("/en" + URL).content.decode()
+    chinese = client.get(URL).content.decode()
+
+    assert "紫云县 · 猫营镇</option>" in chinese
+    assert "紫云县 · 猫营镇</option>" not in english
+    assert f'<option value="{world.maoying.pk}">' in english
+
+
+def test_region_select_follows_a_renamed_town_and_a_new_place_but_not_a_figure(world, client):
+    project = make_project(world.pairing, world.source, locations=[world.huanghe])
+    client.get(URL)
+    make_figure(world.source, "100", project=project)
+    assert "猫营镇</option>" in client.get(URL).content.decode()
+
+    world.maoying.name = "猫营新镇"
+    world.maoying.save()
+    assert "紫云县 · 猫营新镇</option>" in client.get(URL).content.decode()
+
+    make_project(world.pairing, world.source, locations=[world.bayang])
+    assert f'<option value="{world.bayang.pk}">' in client.get(URL).content.decode()
+
+
 def test_region_filter_accepts_any_town_by_id(world, client):
     make_project(world.pairing, world.source, locations=[world.huanghe])
 
