@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -30,6 +32,7 @@ from cooperation.models import (
     Source,
 )
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
+from cooperation.sitemaps import MARK, address_template
 from cooperation.summaries import HOME_SCOPES, home_dashboard, region_summary
 from cooperation.views.lists import PAGE_SIZE, PortalPaginator
 from portal.page_cache import depends_on
@@ -102,13 +105,19 @@ class RegionListView(TemplateView):
         )
 
     def render_tree(self):
-        """The tree as HTML: a thousand links are read from the cache, not rendered anew."""
+        """The tree as HTML, kept until a region changes. Each link is written as one
+        string: through the template, the national programme's three thousand counties
+        took 0.13 s after any region's change."""
         regions = Region.objects.filter(level__in=self.levels).order_by("name")
+        address = address_template("cooperation:region-detail", "pk", get_language())
         below = defaultdict(list)
         for region in regions:
+            href = address.replace(MARK, str(region.pk))
+            region.link = mark_safe(f'<a href="{href}">{escape(region.translated("name"))}</a>')
             below[region.parent_id].append(region)
         for region in regions:
             region.subregions = below[region.pk]
+            region.counties = mark_safe("".join(f"<li>{c.link}</li>" for c in below[region.pk]))
         sides = [
             (label, [p for p in below[None] if p.side == side]) for side, label in Side.choices
         ]
