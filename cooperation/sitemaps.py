@@ -97,7 +97,9 @@ class RecordSitemap(BilingualSitemap):
 
     def location(self, record):
         """record.get_absolute_url(), from one reverse() per language."""
-        return self.addresses("")[get_language()].replace(MARK, str(getattr(record, self.key)))
+        name = f"cooperation:{self.model._meta.model_name}-detail"
+        template = address_template(name, self.key, get_language())
+        return template.replace(MARK, str(getattr(record, self.key)))
 
     def addresses(self, base):
         """{language: `base` + the address of a record page in it, with MARK for the key}."""
