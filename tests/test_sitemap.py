@@ -162,6 +162,25 @@ def test_sitemap_pages_are_cut_at_a_fixed_size(world, client, monkeypatch):
     assert [len(locations(client, page, "url")) for page in project_pages] == [6, 6, 2]
 
 
+def test_the_pages_are_counted_again_when_a_project_is_published_not_when_renamed(
+    world, client, monkeypatch
+):
+    monkeypatch.setattr(ProjectSitemap, "limit", 1)
+    make_project(world.pairing, world.source, slug="one")
+    draft = make_project(world.pairing, world.source, slug="two", status=Publication.DRAFT)
+    assert client.get("/sitemap-projects.xml?p=2").status_code == 404
+
+    draft.status = Publication.PUBLISHED
+    draft.save()
+    assert "/projects/two/" in client.get("/sitemap-projects.xml?p=2").content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        draft.title = "改名"
+        draft.save()
+        assert client.get("/sitemap-projects.xml?p=2").status_code == 200
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+
+
 def test_unknown_sitemap_sections_and_pages_are_404(world, client):
     for url in ("/sitemap-nothing.xml", "/sitemap-projects.xml?p=99", "/sitemap-projects.xml?p=x"):
         assert client.get(url).status_code == 404
