@@ -15,8 +15,9 @@ once either way. A request reads the tokens it needs once: the first read also f
 GLOBAL_SCOPES, so that most pages make one small query for all of them.
 
 Summaries (`summary`) are the expensive values: totals over many figures, a region's page,
-the flow diagram. After a change they are computed again in the background
-(cooperation.summaries.warm), and until that is done an anonymous visitor's page
+the flow diagram, the count of a text search (which reads every match). After a change
+they are computed again in the background (cooperation.summaries.warm, or after the request
+that met them), and until that is done an anonymous visitor's page
 (`allow_lag`, set by portal.page_cache) may show the summary computed before the change:
 what may lag is an edit of values (a figure's value, a title), for at most
 settings.SUMMARY_LAG_SECONDS after the first visitor met it (then the visitor's request
@@ -294,14 +295,16 @@ def in_background(work, name):
     threading.Thread(target=run, name=name, daemon=True).start()
 
 
-def cached_count(queryset, scopes=None):
+def cached_count(queryset, scopes=None, lag=False):
     """The exact number of rows, counted once per version of the scopes (of all the data
-    when none are named)."""
+    when none are named); with `lag`, kept as a summary that may lag (see above)."""
     try:
         sql, params = queryset.order_by().query.sql_with_params()
     except EmptyResultSet:
         return 0
     digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
+    if lag:
+        return summary(f"count:{digest}", queryset.count, scopes or [ANY])
     return cached(f"count:{digest}", queryset.count, scopes)
 
 

@@ -23,7 +23,7 @@ from cooperation.models import (
     Side,
 )
 from cooperation.models.base import FIRST_YEAR, LAST_YEAR
-from cooperation.search import project_candidates
+from cooperation.search import index_condition, project_candidates
 
 SEARCH_MAX_LENGTH = 100
 ALL = _("全部")
@@ -193,8 +193,24 @@ class PortalFilterSet(django_filters.FilterSet):
         if self._meta.model is Project:
             candidates = project_candidates(value)
             if candidates is not None:
-                queryset = queryset.filter(pk__in=candidates)
+                return queryset.filter(pk__in=candidates)
+            # A common text's first rows are found soon by reading the list in its order,
+            # but counting them reads every row unless an index narrows them first.
+            self.count_narrowing = index_condition(Project, value)
         return queryset
+
+    count_narrowing = None
+
+    def counted(self, queryset):
+        """The queryset the page counts: its rows, narrowed first through an index where
+        counting them would read every project."""
+        if self.count_narrowing is None:
+            return queryset
+        return queryset.filter(self.count_narrowing)
+
+    @property
+    def searches_text(self):
+        return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"))
 
 
 def choice_filter(label, choices, **kwargs):

@@ -7,7 +7,9 @@ are searched as well.
 
 - PostgreSQL: GIN trigram indexes (pg_trgm) on UPPER() of each column serve Django's
   `UPPER(column) LIKE UPPER('%text%')` directly (migrations 0005 and 0012). Text of one
-  or two characters has no trigram, so PostgreSQL plans those as it sees fit.
+  or two characters, most Chinese words, has no trigram: it is looked up in a GIN index
+  of each record's characters (`HasCharacters`, migration 0018), which finds the records
+  holding every character of the text.
 - SQLite: an FTS5 table with the trigram tokenizer per searched table, `<table>_text`,
   holds each record's searched columns (kept in step by triggers, migration 0012). Text
   of three characters or more is looked up as a phrase in the searched columns; shorter
@@ -21,9 +23,10 @@ much, never too little: results are the same as the plain search on both databas
 import re
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 
+from cooperation.models import Project
 from cooperation.models.base import in_english
 
 # Up to this many candidates are handed to a query by id; more means the text is common.
@@ -44,8 +47,45 @@ SEARCHED = {
 }
 
 
+# Text shorter than this has no trigram.
+TRIGRAM = 3
+
+
 def uses_fts():
     return connection.vendor == "sqlite"
+
+
+def indexed_columns(table):
+    """The columns a table's text indexes hold: its searched fields and their English versions."""
+    return (*SEARCHED[table], *(f"{name}_en" for name in SEARCHED[table]))
+
+
+class HasCharacters(Func):
+    """Whether the record's searched columns hold every character of the text (in upper
+    case): the expression of migration 0018's GIN index on PostgreSQL, column for column,
+    so that the index serves it."""
+
+    output_field = BooleanField()
+    arg_joiner = " || ' ' || "
+    template = "regexp_split_to_array(UPPER(%(expressions)s), '') @> %(characters)s"
+
+    def __init__(self, model, text):
+        columns = indexed_columns(model._meta.db_table)
+        super().__init__(*(Func(F(c), template="COALESCE(%(expressions)s, '')") for c in columns))
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra):
+        characters = "regexp_split_to_array(UPPER(%s), '')"
+        sql, params = super().as_sql(compiler, connection, characters=characters, **extra)
+        return sql, (*params, self.text)
+
+
+def index_condition(model, text):
+    """A condition that only narrows a search for `text` through an index the substring
+    condition cannot use (short text on PostgreSQL), or None."""
+    if connection.vendor == "postgresql" and len(text) < TRIGRAM:
+        return HasCharacters(model, text)
+    return None
 
 
 def folded(text):
@@ -87,11 +127,11 @@ def contains(fields, text):
 
 def candidates_sql(table, text, columns):
     """(sql, params) selecting at most FEW + 1 ids of the table's rows whose columns may
-    contain `text`, through its text index; None where there is no index to ask (on
-    PostgreSQL, or for short text the index cannot look up)."""
+    contain `text`, through its SQLite text index; None where there is no such index to
+    ask (on PostgreSQL, or for short text the index cannot look up)."""
     if not uses_fts():
         return None
-    if len(text) >= 3:
+    if len(text) >= TRIGRAM:
         phrase = '"' + text.replace('"', '""') + '"'
         query = "{" + " ".join(columns) + "} : " + phrase
         sql = f"SELECT rowid FROM {table}_text WHERE {table}_text MATCH %s LIMIT %s"
@@ -109,20 +149,28 @@ def candidates_sql(table, text, columns):
 
 def candidates(model, text, fields):
     """A subquery of the ids of the model's rows whose fields may contain `text` (at
-    most FEW + 1 of them), or None (see candidates_sql)."""
+    most FEW + 1 of them), found through an index; None where no index can narrow them."""
+    condition = index_condition(model, text)
+    if condition is not None:
+        # Checked here as well: the first candidates must be matches, or a text found
+        # in few records could be missed among many that merely hold its characters.
+        found = model.objects.filter(condition).filter(contains(fields, text))
+        return found.order_by().values("pk")[: FEW + 1]
     found = candidates_sql(model._meta.db_table, text, fields)
     return None if found is None else RawSQL(*found)
 
 
 def project_candidates(text):
-    """Ids of the projects whose Chinese text may contain `text`, when they are few (at
-    most FEW); None when every project is a candidate: on PostgreSQL (its index serves the
-    substring condition itself), for common text, or for text the index cannot look up."""
-    table = "cooperation_project"
-    found = candidates_sql(table, text, SEARCHED[table])
+    """Ids of the projects whose Chinese text contains `text` or may, when they are few (at
+    most FEW); None when every project is a candidate: for common text, or where no index
+    can narrow them (PostgreSQL's trigram index serves the substring condition itself)."""
+    found = candidates(Project, text, SEARCHED["cooperation_project"])
     if found is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(*found)
-        ids = [row[0] for row in cursor.fetchall()]
+    if isinstance(found, RawSQL):
+        with connection.cursor() as cursor:
+            cursor.execute(found.sql, found.params)
+            ids = [row[0] for row in cursor.fetchall()]
+    else:
+        ids = [row["pk"] for row in found]
     return ids if len(ids) <= FEW else None

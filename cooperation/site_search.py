@@ -15,8 +15,10 @@ search.FEW candidates through indexes (the text indexes, the region path index, 
 ProjectLocation and ProjectOrganization indexes) before its rows are ordered, and counts
 stop there: "more than 1000" rather than a count of every row. Past that many, a group
 shows matches among the first candidates found, and the visitor is asked for more words.
-The queries are the same whatever the text finds: places and organisations are read once
-(at most FEW + 1 of each), every other kind in one query, and their counts in one more.
+The candidates' ids are read first, and the rows then by id: one query reads the ids of
+every kind's text candidates, one the places (at most FEW + 1), one the ids of what is
+linked to them and to the organisations found, one the organisations, then every other
+kind in one query, and their counts in one more.
 """
 
 from dataclasses import dataclass, field
@@ -38,7 +40,6 @@ from cooperation.models import (
     Project,
     ProjectLocation,
     ProjectOrganization,
-    Publication,
     Region,
     Source,
 )
@@ -60,6 +61,17 @@ KINDS = {
     "people": pgettext_lazy("复数", "人员"),
     "sources": pgettext_lazy("复数", "来源"),
 }
+MODELS = {
+    "projects": Project,
+    "pairings": Pairing,
+    "beneficiaries": Beneficiary,
+    "organizations": Organization,
+    "regions": Region,
+    "people": Person,
+    "sources": Source,
+}
+# The kinds found through a place or an organisation as well as by their own text.
+LINKED = ("projects", "pairings", "beneficiaries", "organizations")
 
 
 def cleaned(raw):
@@ -74,11 +86,11 @@ def cleaned(raw):
     return text, None
 
 
-def any_of(*parts):
-    """A subquery of the ids that any of the parts select. A part is a RawSQL or a
-    queryset of one column; one that can select nothing is left out."""
-    selects, params = [], []
-    for part in parts:
+def read_ids(parts):
+    """{label: [ids]} of every (label, part) in one query; a part is a RawSQL or a queryset
+    of one column, and one that can select nothing reads as no ids."""
+    selects, params, found = [], [], {label: [] for label, _part in parts}
+    for label, part in parts:
         if isinstance(part, RawSQL):
             sql, part_params = part.sql, part.params
         else:
@@ -86,30 +98,22 @@ def any_of(*parts):
                 sql, part_params = part.query.sql_with_params()
             except EmptyResultSet:
                 continue
-        selects.append(f"SELECT * FROM ({sql}) AS part_{len(selects)}")
-        params.extend(part_params)
-    return RawSQL(" UNION ".join(selects), params)
+        selects.append(f"SELECT %s, part_{len(selects)}.* FROM ({sql}) AS part_{len(selects)}")
+        params.extend([label, *part_params])
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for label, pk in cursor.fetchall():
+                found[label].append(pk)
+    return found
 
 
-def found(queryset, text, *linked):
-    """The records of `queryset` whose searched fields contain `text`, or whose id one of
-    the `linked` querysets (of at most FEW + 1 ids each) selects."""
-    model = queryset.model
+def text_candidates(model, text):
+    """A subquery of at most FEW + 1 ids of the model's records whose searched fields may
+    contain the text: through its text index, or the first such rows."""
     fields = searched_fields(model)
-    by_text = candidates(model, text, fields)
-    if by_text is None:
-        by_text = ids(model.objects.filter(contains(fields, text)))
-    condition = contains(fields, text)
-    for records in linked:
-        condition |= Q(pk__in=records)
-    return queryset.filter(pk__in=any_of(by_text, *linked)).filter(condition)
-
-
-def published(model):
-    """The model's published records, through a condition no index serves (iexact): a
-    search is narrowed by its candidates, and SQLite, which keeps no statistics, would
-    otherwise walk the status index through every published record."""
-    return model.objects.filter(status__iexact=Publication.PUBLISHED)
+    found = candidates(model, text, fields)
+    return ids(model.objects.filter(contains(fields, text))) if found is None else found
 
 
 def limited(queryset):
@@ -154,9 +158,24 @@ class SiteSearch:
         self.text = text
 
     @cached_property
+    def by_text(self):
+        """{kind: ids of at most FEW + 1 records whose text may contain the text}, read for
+        every kind in one query. Reading the ids first lets each kind's rows be read by id:
+        a condition on text or links inside the query made PostgreSQL read every row."""
+        return read_ids(
+            [(kind, text_candidates(model, self.text)) for kind, model in MODELS.items()]
+        )
+
+    def matching(self, kind):
+        """The condition: one of the kind's candidates, whose searched fields contain the text."""
+        fields = searched_fields(MODELS[kind])
+        return Q(pk__in=self.by_text[kind]) & contains(fields, self.text)
+
+    @cached_property
     def regions(self):
         """The places whose names contain the text, at most FEW + 1."""
-        return list(limited(found(Region.objects.order_by("path", "name"), self.text)))
+        regions = Region.objects.filter(self.matching("regions")).order_by("path", "name")
+        return list(limited(regions))
 
     @cached_property
     def within(self):
@@ -172,50 +191,59 @@ class SiteSearch:
             condition |= Q(path__startswith=region.subtree_path)
         return Region.objects.filter(condition).order_by().values("pk")
 
-    def organizations_by_text(self):
-        return ids(found(Organization.objects.all(), self.text))
+    @cached_property
+    def linked(self):
+        """{kind: ids of at most FEW + 1 records of each link}, in one query: what stands
+        in a place found, and what the organisations whose text matches take part in."""
+        within = self.within
+        organizations = Organization.objects.filter(self.matching("organizations")).values("pk")
+        parties = Q(east_region__in=within) | Q(west_region__in=within)
+        parties |= Q(east_organization__in=organizations) | Q(west_organization__in=organizations)
+        beneficiaries = Q(region__in=within) | Q(organization__in=organizations)
+        roles = ProjectOrganization.objects.filter(organization__in=organizations)
+        return read_ids(
+            [
+                ("organizations", ids(Organization.objects.filter(region__in=within))),
+                ("projects", ids(ProjectLocation.objects.filter(region__in=within), "project_id")),
+                ("projects", ids(roles, "project_id")),
+                ("pairings", ids(Pairing.objects.filter(parties))),
+                ("beneficiaries", ids(Beneficiary.objects.filter(beneficiaries))),
+            ]
+        )
+
+    def found(self, kind, queryset):
+        """The kind's records in `queryset` whose text contains the text, or, for the kinds
+        that have links, that are linked to a place or organisation found."""
+        condition = self.matching(kind)
+        if kind in LINKED:
+            condition |= Q(pk__in=self.linked[kind])
+        return queryset.filter(condition)
 
     @cached_property
     def organizations(self):
         """The organisations whose text contains the text or that stand in a place found."""
-        located = ids(Organization.objects.filter(region__in=self.within))
         organizations = Organization.objects.select_related("region").order_by("name")
-        return list(limited(found(organizations, self.text, located)))
+        return list(limited(self.found("organizations", organizations)))
 
     def projects(self):
-        located = ProjectLocation.objects.filter(region__in=self.within)
-        roles = ProjectOrganization.objects.filter(organization__in=self.organizations_by_text())
-        return found(
-            published(Project),
-            self.text,
-            ids(located, "project_id"),
-            ids(roles, "project_id"),
-        )
+        return self.found("projects", Project.objects.published_unindexed())
 
     def pairings(self):
-        within, organizations = self.within, self.organizations_by_text()
-        parties = Pairing.objects.filter(
-            Q(east_region__in=within)
-            | Q(west_region__in=within)
-            | Q(east_organization__in=organizations)
-            | Q(west_organization__in=organizations)
+        return self.found(
+            "pairings", Pairing.objects.published_unindexed().select_related(*Pairing.PARTIES)
         )
-        pairings = published(Pairing).select_related(*Pairing.PARTIES)
-        return found(pairings, self.text, ids(parties))
 
     def beneficiaries(self):
-        linked = Beneficiary.objects.filter(
-            Q(region__in=self.within) | Q(organization__in=self.organizations_by_text())
+        return self.found(
+            "beneficiaries", Beneficiary.objects.published_unindexed().select_related("region")
         )
-        beneficiaries = published(Beneficiary).select_related("region")
-        return found(beneficiaries, self.text, ids(linked))
 
     def people(self):
         people = Person.objects.filter(is_public_figure=True).select_related("organization")
-        return found(people, self.text)
+        return self.found("people", people)
 
     def sources(self):
-        return found(Source.objects.all(), self.text)
+        return self.found("sources", Source.objects.all())
 
     def records(self, kind):
         """The kind's records found, in their order: a list for places and organisations

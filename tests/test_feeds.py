@@ -8,10 +8,11 @@ import feedparser
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from cooperation.feeds import ENTRIES
+from cooperation.feeds import ENTRIES, ProjectFeed
 from cooperation.models import Organization, Pairing, Project, Publication
 from tests.factories import make_organization, make_pairing, make_project, make_region, make_role
 
@@ -191,3 +192,23 @@ def test_feed_costs_a_fixed_number_of_queries(world, client, django_assert_max_n
 
     assert len(feed.entries) == 20
     assert feed.entries[0].title == "项目"
+
+
+def test_the_newest_projects_are_read_through_an_index_in_the_feeds_order(db):
+    """Without an index to its last column, SQLite sorted every published project for the
+    feed of all projects after each change (65 ms at 250,000)."""
+    newest_first = ProjectFeed().projects(subject=None).order_by("-updated_at", "-pk")
+    newest = newest_first.values("pk")[:ENTRIES]
+    sql, params = newest.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "TEMP B-TREE" not in plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Incremental Sort" not in plan
+        assert "project_updated_id_idx" in plan, plan

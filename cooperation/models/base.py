@@ -98,6 +98,12 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Publication.PUBLISHED)
 
+    def published_unindexed(self):
+        """published(), through a condition no index serves (iexact), for a query another
+        index narrows or orders: without statistics SQLite would otherwise walk the status
+        index through every published record."""
+        return self.filter(status__iexact=Publication.PUBLISHED)
+
 
 class Publishable(models.Model):
     """A record the public sees only once a publisher has published it."""

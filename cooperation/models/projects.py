@@ -159,9 +159,10 @@ class Project(RemembersLoaded, Publishable, Cited):
             models.Index(fields=["pairing", "status"], name="project_pairing_status_idx"),
             # The API's list, in id order from a cursor, and the IATI file.
             models.Index(fields=["status", "id"], name="project_status_id_idx"),
-            # The Atom feeds: the most recently changed projects (most are published). Not
-            # led by status: SQLite took such an index for every "WHERE status" query.
-            models.Index(fields=["-updated_at"], name="project_updated_idx"),
+            # The Atom feeds: the most recently changed projects (most are published), in
+            # the feeds' order to the last column, or SQLite sorts every project. Not led by
+            # status: SQLite took such an index for every "WHERE status" query.
+            models.Index(fields=["-updated_at", "-id"], name="project_updated_id_idx"),
         ]
 
     def __str__(self):

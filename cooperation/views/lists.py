@@ -78,8 +78,11 @@ class PortalListView(BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
         return {"paginator_class": PortalPaginator, "count_rows": self.count_rows}
 
     def count_rows(self):
-        """The rows, counted once per version of the list for each set of filters."""
-        return cached_count(self.object_list, self.list_scopes())
+        """The rows, counted once per version of the list for each set of filters. A
+        text search's count reads every row that matches: it is a summary, which may lag
+        behind an edit of values (cooperation/counting.py)."""
+        counted = self.filterset.counted(self.object_list)
+        return cached_count(counted, self.list_scopes(), lag=self.filterset.searches_text)
 
     def list_scopes(self):
         """What the list is of (cooperation/invalidation.py): its records, with the
