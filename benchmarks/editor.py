@@ -43,7 +43,10 @@ def rename(record, delta):
     if record._meta.model_name == "pairing":
         record.start_year += delta
         return
-    field = next(name for name in ("short_name", "name", "title") if getattr(record, name, ""))
+    named = [name for name in ("short_name", "name", "title") if getattr(record, name, "")]
+    if not named:
+        raise ValueError(f"{record._meta.model_name} {record.pk} has no name to correct")
+    field = named[0]
     value = getattr(record, field).removesuffix(RENAME_MARK)
     setattr(record, field, value + RENAME_MARK if delta > 0 else value)
 

@@ -4,7 +4,7 @@ with its alternates in the other language (hreflang). Each section page holds at
 PAGE_SIZE records, so twice as many addresses, and the number of pages comes from counts
 kept in the cache, so that a page costs the same however many projects there are."""
 
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap, views
@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, is_aware
 from django.utils.translation import get_language
 
+from cooperation.addresses import MARK, address, address_template
 from cooperation.counting import MOVES, NAMES, cached, cached_count
 from cooperation.models import Beneficiary, Organization, Pairing, Project, Region, Source
 from portal.page_cache import depends_on
@@ -72,15 +73,6 @@ class CountedPaginator(Paginator):
 
 
 ALTERNATE = '<xhtml:link rel="alternate" hreflang="{}" href="{}"/>'
-# A key no record has, that fits both the pk and the slug converters of the addresses.
-MARK = "9876543210123"
-
-
-@lru_cache(maxsize=64)
-def address_template(url_name, key, language):
-    """A record page's address in the active language (an argument, so that each language
-    has its own), with MARK where the record's key goes."""
-    return reverse(url_name, kwargs={key: MARK})
 
 
 class RecordSitemap(BilingualSitemap):
@@ -101,7 +93,7 @@ class RecordSitemap(BilingualSitemap):
         """record.get_absolute_url(), from one reverse() per language."""
         name = f"cooperation:{self.model._meta.model_name}-detail"
         template = address_template(name, self.key, get_language())
-        return template.replace(MARK, str(getattr(record, self.key)))
+        return address(template, getattr(record, self.key))
 
     def addresses(self, base):
         """{language: `base` + the address of a record page in it, with MARK for the key}."""

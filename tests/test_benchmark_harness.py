@@ -209,6 +209,15 @@ def test_the_editor_marks_a_name_shown_and_takes_the_mark_away_again(world):
     assert [answer.split()[0] for answer in answers] == ["ok"] * 4
 
 
+def test_the_editor_says_which_record_has_no_name_to_correct(world):
+    world.ziyun.name = world.ziyun.short_name = ""
+    world.ziyun.save()
+    answers = []
+    serve_edits([f"rename region {world.ziyun.pk} +1\n"], answers.append)
+    (answer,) = answers
+    assert answer.startswith("error") and f"region {world.ziyun.pk} has no name" in answer
+
+
 def test_a_list_without_figures_names_the_first_record_it_shows_for_its_related_edit(client, world):
     from tests.factories import make_project
 
