@@ -104,3 +104,20 @@ def publisher(client, db):
 
     client.force_login(make_staff(roles.PUBLISHERS, "fabu"))
     return client
+
+
+@pytest.fixture
+def lag(settings, monkeypatch):
+    """The page cache on, and the background refresh of a lagging summary held back until
+    the test runs it (`refreshes`), so that it starts from the same state each time."""
+    from django.core.cache import cache
+
+    from cooperation import counting
+
+    settings.PAGE_CACHE = True
+    settings.SUMMARY_LAG_SECONDS = 300
+    pending = []
+    monkeypatch.setattr(counting, "in_background", lambda work, name: pending.append(work))
+    cache.clear()
+    yield pending
+    cache.clear()

@@ -3,14 +3,14 @@ databases, found in full even among many records that merely hold its characters
 counted on the project list as a summary that may lag behind a rename, never a move."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 
-from cooperation import counting, search, site_search
+from cooperation import search, site_search
 from cooperation.models import Publication
 from cooperation.search import candidates, searched_fields
 from cooperation.site_search import MODELS
 from tests.factories import make_project
+from tests.test_summary_lag import refreshes
 
 TEA = "茶叶"
 
@@ -58,17 +58,6 @@ def test_a_short_text_is_found_among_more_records_holding_its_characters_than_ar
     assert listed.context["table"].page.paginator.count == 2
 
 
-@pytest.fixture
-def lag(settings, monkeypatch):
-    settings.PAGE_CACHE = True
-    settings.SUMMARY_LAG_SECONDS = 300
-    pending = []
-    monkeypatch.setattr(counting, "in_background", lambda work, name: pending.append(work))
-    cache.clear()
-    yield pending
-    cache.clear()
-
-
 def listed(client):
     response = client.get("/projects/", {"q": TEA})
     rows = response.context["table"].page.object_list
@@ -92,8 +81,7 @@ def test_a_common_text_search_count_lags_behind_a_rename_for_visitors_never_a_mo
     # The rows are read afresh; their count, a summary, is the one from before the rename.
     assert listed(client) == ("lagging", 7, titles - {f"{TEA}基地0"})
 
-    while lag:
-        lag.pop(0)()
+    refreshes(lag)
     assert listed(client)[:2] == ("miss", 6)
 
     with transaction.atomic():

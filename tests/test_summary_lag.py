@@ -5,7 +5,6 @@ narrow scopes of a figure's edit, of feeds, sitemaps and the site search."""
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -16,19 +15,6 @@ from tests.factories import add_activity, make_figure, make_project, make_staff
 from tests.test_invalidation import Elsewhere, replaced_by
 
 LAGGING_NOTE = "本页的合计正在按最近一次修改重新计算"
-
-
-@pytest.fixture
-def lag(settings, monkeypatch):
-    """The page cache on, and the background refresh of a lagging summary held back until
-    the test runs it (`refreshes`), so that it starts from the same state each time."""
-    settings.PAGE_CACHE = True
-    settings.SUMMARY_LAG_SECONDS = 300
-    pending = []
-    monkeypatch.setattr(counting, "in_background", lambda work, name: pending.append(work))
-    cache.clear()
-    yield pending
-    cache.clear()
 
 
 def refreshes(pending):
